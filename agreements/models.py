@@ -1,0 +1,322 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from bionet.lib.models import TimestampedModel, choices_check
+from clusters.models import Cluster
+from orgs.models import Organization
+
+
+class NewsLanguage(models.TextChoices):
+    KOREAN = "ko", _("Korean")
+    ENGLISH = "en", _("English")
+
+
+class NewsItem(TimestampedModel):
+    """A news article that records are taken from and cite."""
+
+    Language = NewsLanguage
+
+    title = models.CharField(_("title"), max_length=300)
+    outlet = models.CharField(
+        _("outlet"), max_length=100, blank=True, help_text=_("Leave empty if the page omits it.")
+    )
+    reporter = models.CharField(_("reporter"), max_length=100, blank=True)
+    published_on = models.DateField(
+        _("published on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the page gives no publication date."),
+    )
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    body = models.TextField(
+        _("main text"), help_text=_("The article itself, without page clutter.")
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.KOREAN
+    )
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
+        ordering = [models.F("published_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outlet", "title"],
+                name="agreements_newsitem_unique_outlet_title",
+                violation_error_message=_("This article is already in the directory."),
+            ),
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="agreements_newsitem_unique_url",
+                violation_error_message=_("An article with this URL is already in the directory."),
+            ),
+            models.CheckConstraint(
+                condition=choices_check("language", NewsLanguage),
+                name="agreements_newsitem_language_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["published_on"], name="agreements_news_published_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:newsitem_detail", kwargs={"pk": self.pk})
+
+
+class AgreementQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Agreements whose title, summary or place, or a party's name or alias, holds ``query``."""
+        query = query.strip()
+        if not query:
+            return self
+        party_match = AgreementParty.objects.filter(
+            agreement=OuterRef("pk"),
+            organization__in=Organization.objects.search(query).values("pk"),
+        )
+        return self.filter(
+            Q(title__icontains=query)
+            | Q(title_en__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(place__icontains=query)
+            | Exists(party_match)
+        )
+
+    def with_party_count(self):
+        return self.annotate(party_count=Count("parties", distinct=True))
+
+    def for_list(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        return self.select_related("cluster").prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related("organization").order_by(
+                    "role", "organization__name_ko"
+                ),
+            )
+        )
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", _("MOU")
+    LETTER_OF_INTENT = "loi", _("Letter of intent")
+    COUNCIL = "council", _("Council")
+    COMMITTEE = "committee", _("Organizing committee")
+    JOINT_PROGRAM = "joint_program", _("Joint program")
+    EVENT = "event", _("Event or forum")
+    DESIGNATION = "designation", _("Designation")
+    OTHER = "other", _("Other")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class AgreementStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CONCLUDED = "concluded", _("Signed or held")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class Agreement(TimestampedModel):
+    """An MOU, council, committee, joint program or event linking two or more organizations."""
+
+    Kind = AgreementKind
+
+    DatePrecision = DatePrecision
+
+    Status = AgreementStatus
+
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("For a month or a year, the first day of it. Empty when unknown."),
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+    )
+    date_stated = models.CharField(
+        _("date as stated"),
+        max_length=100,
+        blank=True,
+        help_text=_("The date exactly as the source words it, e.g. “5월 22일” or “지난 7일”."),
+    )
+    date_basis = models.CharField(
+        _("basis of the date"),
+        max_length=300,
+        blank=True,
+        help_text=_("How the date was worked out, e.g. the year taken from the publication date."),
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("cluster"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CONCLUDED
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        through="AgreementParty",
+        related_name="agreements",
+        verbose_name=_("parties"),
+    )
+    sources = models.ManyToManyField(NewsItem, related_name="agreements", verbose_name=_("sources"))
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = [models.F("date").desc(nulls_last=True), "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("kind", AgreementKind),
+                name="agreements_agreement_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=choices_check("status", AgreementStatus),
+                name="agreements_agreement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=choices_check("date_precision", DatePrecision),
+                name="agreements_agreement_date_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(date_precision="unknown") & Q(date__isnull=True))
+                | (~Q(date_precision="unknown") & Q(date__isnull=False)),
+                name="agreements_agreement_date_matches_precision",
+                violation_error_message=_(
+                    "A known date needs a precision of day, month or year; an unknown one, no date."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date"], name="agreements_agr_date_idx"),
+            models.Index(fields=["kind", "date"], name="agreements_agr_kind_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:agreement_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        unknown = self.date_precision == self.DatePrecision.UNKNOWN
+        if unknown and self.date is not None:
+            raise ValidationError(
+                {"date_precision": _("Choose day, month or year for a date that is given.")}
+            )
+        if not unknown and self.date is None:
+            raise ValidationError({"date": _("Give the date, or set its precision to unknown.")})
+        self.date = truncate_date(self.date, self.date_precision)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    def date_display(self) -> str:
+        """The date at its precision, in the active language: '2024년 1월', 'March 11, 2022'."""
+        return format_partial_date(self.date, self.date_precision)
+
+
+def truncate_date(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """Drop the parts of a date finer than its precision: a month is stored as its first day."""
+    if value is None:
+        return None
+    if precision == Agreement.DatePrecision.MONTH:
+        return value.replace(day=1)
+    if precision == Agreement.DatePrecision.YEAR:
+        return value.replace(month=1, day=1)
+    return value
+
+
+def format_partial_date(value: datetime.date | None, precision: str) -> str:
+    if value is None or precision == Agreement.DatePrecision.UNKNOWN:
+        return gettext("Date unknown")
+    if precision == Agreement.DatePrecision.DAY:
+        return formats.date_format(value, "DATE_FORMAT")
+    if precision == Agreement.DatePrecision.MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    # Translators: a date format (Django's date syntax) for a year alone, e.g. "Y년" in Korean.
+    return formats.date_format(value, pgettext("year-only date format", "Y"))
+
+
+class PartyRole(models.TextChoices):
+    SIGNATORY = "signatory", _("Signatory")
+    CHAIR = "chair", _("Chair")
+    MEMBER = "member", _("Member")
+    HOST = "host", _("Host")
+    ORGANIZER = "organizer", _("Organizer")
+    CO_ORGANIZER = "co_organizer", _("Co-organizer")
+    OPERATOR = "operator", _("Operator")
+    DESIGNATOR = "designator", _("Designating body")
+    DESIGNEE = "designee", _("Designee")
+    PARTICIPANT = "participant", _("Participant")
+    SUPPORTER = "supporter", _("Supporter")
+
+
+class AgreementParty(models.Model):
+    """An organization's part in an agreement: signatory, chair, member, host ..."""
+
+    Role = PartyRole
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="parties"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("e.g. who signed, as the source says.")
+    )
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["agreement", "role", "organization__name_ko"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organization", "role"],
+                name="agreements_party_unique_role",
+                violation_error_message=_(
+                    "This organization already has this role in this agreement."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=choices_check("role", PartyRole), name="agreements_party_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_role_display()})"

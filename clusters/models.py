@@ -1,0 +1,175 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bionet.lib.models import TimestampedModel, choices_check
+from orgs.choices import Region
+from orgs.models import Organization
+
+
+class ClusterQuerySet(models.QuerySet):
+    def search(self, query: str):
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(
+            Q(name_ko__icontains=query) | Q(name_en__icontains=query) | Q(city__icontains=query)
+        )
+
+
+class ClusterKind(models.TextChoices):
+    MEDICAL_COMPLEX = "medical_complex", _("High-tech medical complex")
+    BIO_CLUSTER = "bio_cluster", _("Bio cluster")
+    INDUSTRIAL_COMPLEX = "industrial_complex", _("Industrial complex")
+    RND_ZONE = "rnd_zone", _("Special R&D zone")
+    TECHNO_VALLEY = "techno_valley", _("Techno valley")
+    STARTUP_HUB = "startup_hub", _("Startup hub")
+    FREE_ECONOMIC_ZONE = "free_economic_zone", _("Free economic zone")
+    OTHER = "other", _("Other")
+
+
+class Cluster(TimestampedModel):
+    """A place where bio-industry organizations gather: a complex, hub, zone or valley."""
+
+    Kind = ClusterKind
+
+    name_ko = models.CharField(_("Korean name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    region = models.CharField(_("region"), max_length=16, choices=Region.choices)
+    city = models.CharField(
+        _("city or district"), max_length=100, blank=True, help_text=_("e.g. 청주시 흥덕구")
+    )
+    operator = models.ForeignKey(
+        Organization,
+        verbose_name=_("operator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operated_clusters",
+        help_text=_("The body that runs the cluster, where a source names one."),
+    )
+    members = models.ManyToManyField(
+        Organization,
+        through="ClusterMembership",
+        related_name="clusters",
+        verbose_name=_("members"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name_ko"]
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("kind", ClusterKind), name="clusters_cluster_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=choices_check("region", Region), name="clusters_cluster_region_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="clusters_cluster_coordinates_valid",
+                violation_error_message=_(
+                    "Give both latitude (-90 to 90) and longitude (-180 to 180), or neither."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_ko
+
+    def get_absolute_url(self):
+        return reverse("clusters:cluster_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class MembershipRole(models.TextChoices):
+    ANCHOR = "anchor", _("Anchor institution")
+    RESIDENT = "resident", _("Resident")
+    PARTNER = "partner", _("Partner")
+    SUPPORT = "support", _("Support agency")
+    COMMISSIONER = "commissioner", _("Commissioning body")
+    OTHER = "other", _("Other")
+
+
+class ClusterMembership(models.Model):
+    """An organization's place in a cluster: resident, anchor, partner ..."""
+
+    Role = MembershipRole
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="cluster_memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    since = models.DateField(_("since"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("cluster membership")
+        verbose_name_plural = _("cluster memberships")
+        ordering = ["cluster", "role", "organization__name_ko"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "organization", "role"],
+                name="clusters_membership_unique_role",
+                violation_error_message=_(
+                    "This organization already has this role in this cluster."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=choices_check("role", MembershipRole),
+                name="clusters_membership_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.cluster} ({self.get_role_display()})"

@@ -1,0 +1,202 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bionet.lib.models import TimestampedModel, choices_check
+
+from .choices import Region
+
+ror_id_validator = RegexValidator(
+    r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$",
+    _("A ROR ID has nine characters, e.g. 04h9pn542 (without https://ror.org/)."),
+)
+wikidata_qid_validator = RegexValidator(
+    r"^Q[1-9][0-9]*$", _("A Wikidata item ID looks like Q12345.")
+)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Organizations whose Korean or English name, slug or any alias contains ``query``."""
+        query = query.strip()
+        if not query:
+            return self
+        alias_match = OrganizationName.objects.filter(
+            organization=OuterRef("pk"), name__icontains=query
+        )
+        return self.filter(
+            Q(name_ko__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(slug__icontains=query)
+            | Exists(alias_match)
+        )
+
+    def named(self, name: str):
+        """Organizations known exactly by ``name``: slug, Korean or English name, or alias."""
+        name = name.strip()
+        alias_match = OrganizationName.objects.filter(
+            organization=OuterRef("pk"), name__iexact=name
+        )
+        return self.filter(
+            Q(slug=name) | Q(name_ko=name) | Q(name_en__iexact=name) | Exists(alias_match)
+        )
+
+
+class OrganizationKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    HOSPITAL = "hospital", _("Hospital")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    MINISTRY = "ministry", _("Government ministry or central agency")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    PUBLIC_AGENCY = "public_agency", _("Public agency or foundation")
+    ASSOCIATION = "association", _("Association or consortium")
+    COMPANY = "company", _("Company")
+    OTHER = "other", _("Other")
+
+
+class Organization(TimestampedModel):
+    """A research institute, hospital, university, agency, ministry or company."""
+
+    Kind = OrganizationKind
+
+    name_ko = models.CharField(_("Korean name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The organization's address on the site."),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The body this one belongs to, e.g. a university for its hospital."),
+    )
+    region = models.CharField(_("region"), max_length=16, choices=Region.choices, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    ror_id = models.CharField(_("ROR ID"), max_length=9, blank=True, validators=[ror_id_validator])
+    wikidata_qid = models.CharField(
+        _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_qid_validator]
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name_ko"]
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("kind", OrganizationKind),
+                name="orgs_organization_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=choices_check("region", Region, blank=True),
+                name="orgs_organization_region_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="orgs_organization_not_own_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["ror_id"],
+                condition=~Q(ror_id=""),
+                name="orgs_organization_ror_id_unique",
+                violation_error_message=_("Another organization has this ROR ID."),
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_qid"],
+                condition=~Q(wikidata_qid=""),
+                name="orgs_organization_wikidata_qid_unique",
+                violation_error_message=_("Another organization has this Wikidata ID."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name_ko"], name="orgs_org_kind_name_idx")]
+
+    def __str__(self):
+        return self.name_ko
+
+    def get_absolute_url(self):
+        return reverse("orgs:organization_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("An organization cannot be its own ancestor.")})
+            ancestor = ancestor.parent
+
+    @property
+    def ror_url(self) -> str:
+        return f"https://ror.org/{self.ror_id}" if self.ror_id else ""
+
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata_qid}" if self.wikidata_qid else ""
+
+
+class NameKind(models.TextChoices):
+    ACRONYM = "acronym", _("Acronym")
+    SHORT = "short", _("Short name")
+    FORMER = "former", _("Former name")
+    ENGLISH = "english", _("English variant")
+    MISSPELLING = "misspelling", _("Misspelling seen in the news")
+    OTHER = "other", _("Other name")
+
+
+class NameLanguage(models.TextChoices):
+    KOREAN = "ko", _("Korean")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("Other")
+
+
+class OrganizationName(models.Model):
+    """Another name an organization goes by: acronym, short name, former name, variant."""
+
+    Kind = NameKind
+
+    Language = NameLanguage
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="names",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.KOREAN
+    )
+
+    class Meta:
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        ordering = ["organization", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="orgs_organizationname_unique_per_organization",
+                violation_error_message=_("This organization already has this name."),
+            ),
+            models.CheckConstraint(
+                condition=choices_check("kind", NameKind), name="orgs_organizationname_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=choices_check("language", NameLanguage),
+                name="orgs_organizationname_language_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["name"], name="orgs_orgname_name_idx")]
+
+    def __str__(self):
+        return self.name

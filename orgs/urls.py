@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orgs"
+
+urlpatterns = [
+    path("", views.OrganizationListView.as_view(), name="organization_list"),
+    path("<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
+]
