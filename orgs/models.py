@@ -34,6 +34,12 @@ class OrganizationQuerySet(models.QuerySet):
             | Exists(alias_match)
         )
 
+    def with_counts(self):
+        """Annotate how many agreements each organization is a party to."""
+        return self.annotate(
+            agreement_count=models.Count("agreement_parties__agreement", distinct=True)
+        )
+
     def named(self, name: str):
         """Organizations known exactly by ``name``: slug, Korean or English name, or alias."""
         name = name.strip()

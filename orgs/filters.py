@@ -1,0 +1,64 @@
+import django_filters
+from django.apps import apps
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Region
+from .models import Organization
+
+
+def _clusters(request):
+    # orgs must not import clusters (dependencies flow agreements -> clusters -> orgs).
+    return apps.get_model("clusters", "Cluster").objects.order_by("name_ko")
+
+
+class OrganizationFilterSet(django_filters.FilterSet):
+    """The organization list's filters; the list page and its CSV export share it."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
+    region = django_filters.ChoiceFilter(choices=Region.choices, label=_("Region"))
+    cluster = django_filters.ModelChoiceFilter(
+        queryset=_clusters, to_field_name="slug", method="in_cluster", label=_("Cluster")
+    )
+    has_agreements = django_filters.BooleanFilter(
+        method="with_agreements", label=_("Has agreements")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=[("name_ko", "name"), ("agreement_count", "agreements"), ("updated", "updated")],
+        field_labels={
+            "name": _("Name"),
+            "-name": _("Name (descending)"),
+            "agreements": _("Fewest agreements"),
+            "-agreements": _("Most agreements"),
+            "updated": _("Least recently updated"),
+            "-updated": _("Recently updated"),
+        },
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "region", "cluster", "has_agreements"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def in_cluster(self, queryset, name, cluster):
+        memberships = apps.get_model("clusters", "ClusterMembership").objects.filter(
+            organization=OuterRef("pk"), cluster=cluster
+        )
+        return queryset.filter(
+            Exists(memberships)
+            | Exists(
+                apps.get_model("clusters", "Cluster").objects.filter(
+                    operator=OuterRef("pk"), pk=cluster.pk
+                )
+            )
+        )
+
+    def with_agreements(self, queryset, name, value):
+        parties = apps.get_model("agreements", "AgreementParty").objects.filter(
+            organization=OuterRef("pk")
+        )
+        return queryset.filter(Exists(parties)) if value else queryset.exclude(Exists(parties))
