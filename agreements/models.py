@@ -41,6 +41,12 @@ class NewsItem(TimestampedModel):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.KOREAN
     )
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Generated test data, never curated: shown as such and removable at once."),
+    )
 
     class Meta:
         verbose_name = _("news item")
@@ -186,6 +192,13 @@ class Agreement(TimestampedModel):
         verbose_name=_("parties"),
     )
     sources = models.ManyToManyField(NewsItem, related_name="agreements", verbose_name=_("sources"))
+
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Generated test data, never curated: shown as such and removable at once."),
+    )
 
     objects = AgreementQuerySet.as_manager()
 

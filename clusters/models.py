@@ -80,6 +80,13 @@ class Cluster(TimestampedModel):
     )
     website = models.URLField(_("website"), blank=True)
 
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Generated test data, never curated: shown as such and removable at once."),
+    )
+
     objects = ClusterQuerySet.as_manager()
 
     class Meta:

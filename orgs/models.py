@@ -94,6 +94,13 @@ class Organization(TimestampedModel):
         _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_qid_validator]
     )
 
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Generated test data, never curated: shown as such and removable at once."),
+    )
+
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
