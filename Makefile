@@ -25,7 +25,7 @@ db: setup
 
 ## Sets everything up and serves the seed data on http://$(HOST):$(PORT)/
 run: db
-	$(BIN)/python manage.py create_local_admin
+	$(BIN)/python manage.py create_local_admin --url http://$(HOST):$(PORT)/admin/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Sets everything up and runs the whole test suite (SQLite unless DATABASE_URL is set).

@@ -1,5 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Bionet curation")
+admin.site.site_title = _("Bionet curation")
+admin.site.index_title = _("Directory records")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -17,8 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/admin/", help="Where the admin is served."
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, url, **options):
         if not settings.DEBUG:
             raise CommandError("create_local_admin is for local development (DJANGO_DEBUG=true).")
         User = get_user_model()
@@ -34,7 +37,7 @@ class Command(BaseCommand):
         CREDENTIALS_FILE.chmod(0o600)
         self.stdout.write(
             self.style.SUCCESS(
-                "Admin account created. Sign in at http://127.0.0.1:8000/admin/ with\n"
+                f"Admin account created. Sign in at {url} with\n"
                 f"    username: {username}\n    password: {password}\n"
                 f"(also saved in {CREDENTIALS_FILE.name})"
             )
