@@ -18,20 +18,12 @@ from bionet.lib.csv import (
 from clusters.models import Cluster
 from orgs.services import organization_by_name
 
+from .exports import AGREEMENT_FIELDS as EXPORTED_FIELDS
 from .models import Agreement, AgreementParty, NewsItem
 
+# The export's fields that a row sets, the cluster by name rather than through its join.
 AGREEMENT_FIELDS = [
-    "title",
-    "title_en",
-    "kind",
-    "status",
-    "date",
-    "date_precision",
-    "date_stated",
-    "date_basis",
-    "place",
-    "cluster",
-    "summary",
+    "cluster" if name == "cluster__name_ko" else name for name in EXPORTED_FIELDS if name != "id"
 ]
 DATE_FORMATS = {
     re.compile(r"^\d{4}-\d{2}-\d{2}$"): Agreement.DatePrecision.DAY,
@@ -113,24 +105,9 @@ class AgreementImporter(CsvImporter):
     model = Agreement
     required_columns = ("title", "kind", "date", "parties", "sources")
 
-    def __init__(self):
-        self.seen_ids: dict[int, int] = {}
-
     def import_row(self, values):
         agreement_id = parse_id(values.get("id", ""))
-        if agreement_id is None:
-            agreement = Agreement()
-        else:
-            if agreement_id in self.seen_ids:
-                raise RowError(
-                    Reason.DUPLICATE,
-                    _("id %(id)d is also on row %(row)d")
-                    % {"id": agreement_id, "row": self.seen_ids[agreement_id]},
-                )
-            self.seen_ids[agreement_id] = self.current_row
-            agreement = Agreement.objects.filter(pk=agreement_id).first()
-            if agreement is None:
-                raise RowError(Reason.UNKNOWN_ID, str(agreement_id))
+        agreement = Agreement() if agreement_id is None else self.record_to_update(agreement_id)
         if not values["title"]:
             raise RowError(Reason.MISSING_VALUE, _("title"))
         fields = {name: values[name] for name in AGREEMENT_FIELDS if name in values}

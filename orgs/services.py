@@ -69,7 +69,6 @@ class OrganizationImporter(CsvImporter):
     required_columns = ("name_ko", "slug", "kind")
 
     def __init__(self):
-        self.seen_ids: dict[int, int] = {}
         self.pending_parents: list[tuple[int, Organization, str]] = []
 
     def import_row(self, values):
@@ -85,16 +84,7 @@ class OrganizationImporter(CsvImporter):
                         % {"name": name, "slug": existing.slug},
                     )
         else:
-            if organization_id in self.seen_ids:
-                raise RowError(
-                    Reason.DUPLICATE,
-                    _("id %(id)d is also on row %(row)d")
-                    % {"id": organization_id, "row": self.seen_ids[organization_id]},
-                )
-            self.seen_ids[organization_id] = self.current_row
-            organization = Organization.objects.filter(pk=organization_id).first()
-            if organization is None:
-                raise RowError(Reason.UNKNOWN_ID, str(organization_id))
+            organization = self.record_to_update(organization_id)
         before = {name: getattr(organization, name) for name in ORGANIZATION_FIELDS}
         for name in ORGANIZATION_FIELDS:
             if name in values:

@@ -249,6 +249,20 @@ class CsvImporter:
     required_columns: tuple[str, ...] = ()
     model: type[models.Model]
 
+    def record_to_update(self, record_id: int):
+        """The record a row's id names; each id may appear on one row only."""
+        if record_id in self.seen_ids:
+            raise RowError(
+                Reason.DUPLICATE,
+                _("id %(id)d is also on row %(row)d")
+                % {"id": record_id, "row": self.seen_ids[record_id]},
+            )
+        self.seen_ids[record_id] = self.current_row
+        record = self.model._default_manager.filter(pk=record_id).first()
+        if record is None:
+            raise RowError(Reason.UNKNOWN_ID, str(record_id))
+        return record
+
     def import_row(self, values: dict[str, str]) -> tuple[str, str]:
         """Create or update one record; return its outcome and a label for it."""
         raise NotImplementedError
@@ -259,6 +273,7 @@ class CsvImporter:
 
     def run(self, data: bytes, *, commit: bool, ignore_ids: bool = False) -> ImportReport:
         rows = read_csv(data, required=self.required_columns)
+        self.seen_ids: dict[int, int] = {}
         if ignore_ids:
             for row in rows:
                 row.values.pop("id", None)
