@@ -3,7 +3,11 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bionet.lib.admin import CsvImportAdminMixin, csv_export_action
+
+from .exports import AGREEMENT_COLUMNS, agreement_rows
 from .models import Agreement, AgreementParty, NewsItem
+from .services import agreements_import
 
 
 class AgreementPartyInlineFormSet(forms.BaseInlineFormSet):
@@ -60,7 +64,9 @@ class AgreementAdminForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(CsvImportAdminMixin, admin.ModelAdmin):
+    csv_import = agreements_import
+    actions = [csv_export_action(AGREEMENT_COLUMNS, agreement_rows, name="agreements")]
     form = AgreementAdminForm
     list_display = ["title", "kind", "date_display", "cluster", "status"]
     list_filter = ["kind", "status", "date_precision", "cluster"]

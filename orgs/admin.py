@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bionet.lib.admin import CsvImportAdminMixin, csv_export_action
+
+from .exports import ORGANIZATION_COLUMNS, organization_rows
 from .models import Organization, OrganizationName
+from .services import organizations_import
 
 
 class OrganizationNameInline(admin.TabularInline):
@@ -10,7 +14,9 @@ class OrganizationNameInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(CsvImportAdminMixin, admin.ModelAdmin):
+    csv_import = organizations_import
+    actions = [csv_export_action(ORGANIZATION_COLUMNS, organization_rows, name="organizations")]
     list_display = ["name_ko", "name_en", "kind", "region", "parent"]
     list_filter = ["kind", "region"]
     list_select_related = ["parent"]

@@ -1,0 +1,121 @@
+"""Admin pieces every curated app shares: CSV export of the selection and CSV import."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .csv import MAX_UPLOAD_BYTES, Column, CsvFileError, ImportReport, csv_response
+
+
+def csv_export_action(columns: list[Column], rows: Callable, *, name: str):
+    """An admin action streaming the selected records in the public export's format."""
+
+    @admin.action(description=_("Export selected as CSV"))
+    def export_selected(modeladmin, request, queryset):
+        base_url = request.build_absolute_uri("/")[:-1]
+        return csv_response(columns, rows(queryset, base_url=base_url), name=name)
+
+    return export_selected
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, in the export's format; at most %(limit)d MB.")
+        % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
+    )
+    commit = forms.BooleanField(
+        label=_("Save the rows"),
+        required=False,
+        help_text=_(
+            "Unticked, the import is a dry run that only reports each row's outcome. Ticked, "
+            "every row is saved, or none is if any row has an error."
+        ),
+    )
+    ignore_ids = forms.BooleanField(
+        label=_("Create every row as a new record"),
+        required=False,
+        help_text=_("For a file exported from another database: its ids mean nothing here."),
+    )
+
+
+class CsvImportAdminMixin:
+    """Adds an "Import CSV" page, linked from the changelist, for curators who may add and
+    change records."""
+
+    change_list_template = "admin/csv_import_change_list.html"
+    csv_import: Callable[..., ImportReport]
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        """admin/csv_import.html: the upload form, then the report of every row."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        report, file_error = None, ""
+        form = CsvImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_UPLOAD_BYTES:
+                file_error = _("The file is larger than %(limit)d MB: split it.") % {
+                    "limit": MAX_UPLOAD_BYTES // (1024 * 1024)
+                }
+            else:
+                try:
+                    report = type(self).csv_import(
+                        data=upload.read(),
+                        commit=form.cleaned_data["commit"],
+                        ignore_ids=form.cleaned_data["ignore_ids"],
+                    )
+                except CsvFileError as error:
+                    file_error = str(error)
+            if report is not None and report.committed:
+                self.message_user(
+                    request,
+                    _("Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.")
+                    % report.summary(),
+                    messages.SUCCESS,
+                )
+            elif report is not None and report.errors:
+                self.message_user(
+                    request,
+                    _("%(error)d rows have errors: nothing was saved.") % report.summary(),
+                    messages.ERROR,
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import %(name)s from CSV") % {"name": self.opts.verbose_name_plural},
+            "form": form,
+            "report": report,
+            "file_error": file_error,
+            "changelist_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            ),
+        }
+        status = 400 if file_error else 200
+        return TemplateResponse(request, "admin/csv_import.html", context, status=status)

@@ -1,0 +1,95 @@
+"""The columns of organizations.csv, and its rows fetched a chunk at a time."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from operator import itemgetter
+
+from django.apps import apps
+from django.db.models import Count
+
+from bionet.lib.csv import CHUNK_SIZE, Column, chunked, in_stable_order, join
+
+from .models import Organization, OrganizationName
+
+ORGANIZATION_FIELDS = [
+    "id",
+    "slug",
+    "name_ko",
+    "name_en",
+    "kind",
+    "region",
+    "parent__slug",
+    "website",
+    "ror_id",
+    "wikidata_qid",
+]
+
+ORGANIZATION_COLUMNS = [
+    Column("id", itemgetter("id")),
+    Column("slug", itemgetter("slug")),
+    Column("name_ko", itemgetter("name_ko")),
+    Column("name_en", itemgetter("name_en")),
+    Column("aliases", itemgetter("aliases")),
+    Column("kind", itemgetter("kind")),
+    Column("region", itemgetter("region")),
+    Column("parent", itemgetter("parent__slug")),
+    Column("website", itemgetter("website")),
+    Column("ror_id", itemgetter("ror_id")),
+    Column("wikidata_qid", itemgetter("wikidata_qid")),
+    Column("clusters", itemgetter("clusters")),
+    Column("partner_count", itemgetter("partner_count")),
+    Column("agreement_count", itemgetter("agreement_count")),
+    Column("url", itemgetter("url")),
+]
+
+
+def format_alias(name: str, kind: str, language: str) -> str:
+    return f"{name} ({kind}, {language})"
+
+
+def organization_rows(queryset, *, base_url: str = "") -> Iterator[dict]:
+    """One dict per organization, in the queryset's order; four queries per chunk of rows."""
+    url_prefix = base_url + Organization(slug="-").get_absolute_url()[:-2]
+    rows = in_stable_order(queryset).values(*ORGANIZATION_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    for chunk in chunked(rows, CHUNK_SIZE):
+        ids = [row["id"] for row in chunk]
+        aliases = defaultdict(list)
+        for organization_id, name, kind, language in OrganizationName.objects.filter(
+            organization__in=ids
+        ).values_list("organization", "name", "kind", "language"):
+            aliases[organization_id].append(format_alias(name, kind, language))
+        clusters = _cluster_names(ids)
+        counts = {
+            row["organization"]: row
+            for row in apps.get_model("agreements", "AgreementParty")
+            .objects.filter(organization__in=ids)
+            .values("organization")
+            .annotate(
+                agreements=Count("agreement", distinct=True),
+                # Every organization counts itself among its agreements' parties.
+                parties=Count("agreement__parties__organization", distinct=True),
+            )
+            .order_by()
+        }
+        for row in chunk:
+            count = counts.get(row["id"])
+            row["aliases"] = join(aliases[row["id"]])
+            row["clusters"] = join(sorted(clusters[row["id"]]))
+            row["agreement_count"] = count["agreements"] if count else 0
+            row["partner_count"] = count["parties"] - 1 if count else 0
+            row["url"] = f"{url_prefix}{row['slug']}/"
+            yield row
+
+
+def _cluster_names(ids: list[int]) -> dict[int, set[str]]:
+    """Clusters each organization belongs to or runs (orgs does not import clusters)."""
+    names = defaultdict(set)
+    memberships = apps.get_model("clusters", "ClusterMembership").objects.filter(
+        organization__in=ids
+    )
+    for organization_id, name in memberships.values_list("organization", "cluster__name_ko"):
+        names[organization_id].add(name)
+    operated = apps.get_model("clusters", "Cluster").objects.filter(operator__in=ids)
+    for organization_id, name in operated.values_list("operator", "name_ko"):
+        names[organization_id].add(name)
+    return names
