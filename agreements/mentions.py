@@ -210,6 +210,7 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
 INSTITUTION_ENDINGS = [
     ("산학협력단", "public_agency"),
     ("진흥재단", "public_agency"),
+    ("사업단", "public_agency"),
     ("대학교병원", "hospital"),
     ("진흥원", "public_agency"),
     ("개발원", "public_agency"),
@@ -236,13 +237,42 @@ INSTITUTION_ENDINGS = [
 ]
 # Words ending like a ministry that are not one.
 NOT_INSTITUTIONS = frozenset(
-    "정부 일부 내부 외부 전부 본부 세부 간부 대부분 부부 학부 지부 부처 관계부처 각부 "
-    "근처 거처 출처 용처 대처 요청 신청 민원처 "
-    "바이오 레드바이오 그린바이오 화이트바이오 첨단바이오 제약바이오".split()
+    [
+        "정부",
+        "일부",
+        "내부",
+        "외부",
+        "전부",
+        "본부",
+        "세부",
+        "간부",
+        "대부분",
+        "부부",
+        "학부",
+        "지부",
+        "부처",
+        "관계부처",
+        "각부",
+        "근처",
+        "거처",
+        "출처",
+        "용처",
+        "대처",
+        "요청",
+        "신청",
+        "민원처",
+        "바이오",
+        "레드바이오",
+        "그린바이오",
+        "화이트바이오",
+        "첨단바이오",
+        "제약바이오",
+    ]
 )
 WORD_RE = re.compile(r"[가-힣A-Za-z0-9&]+")
 ABBREVIATION_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<abbr>[A-Z][A-Za-z0-9&\-]{1,11})\s*\((?P<full>[가-힣][가-힣A-Za-z0-9 ]{2,40}?)\s*[,)]"
+    r"(?<![A-Za-z0-9])(?P<abbr>[A-Z][A-Za-z0-9&\-]{1,11})\s*"
+    r"\((?P<full>[가-힣][가-힣A-Za-z0-9 ]{2,40}?)\s*[,)]"
 )
 REVERSE_ABBREVIATION_RE = re.compile(
     r"(?P<full>[가-힣][가-힣A-Za-z0-9]{2,40})\s*\((?P<abbr>[A-Z][A-Za-z0-9&\-]{1,11})\)"
@@ -308,6 +338,8 @@ def find_new_names(
     for pattern in (ABBREVIATION_RE, REVERSE_ABBREVIATION_RE):
         for match in pattern.finditer(text):
             full = strip_particle(match["full"].strip())
+            if pattern is REVERSE_ABBREVIATION_RE and not _institution_ending(full):
+                continue  # "플랫폼(NSTRI)": an abbreviation, but not of an institution.
             if not overlaps(match.start("full"), match.end("full")):
                 add(full, match.start("full"), match["abbr"])
     for match in WORD_RE.finditer(text):

@@ -389,7 +389,8 @@ def _resolve(kind: str, match: re.Match, published_on: datetime.date | None):
             return (
                 datetime.date(year, month, 1),
                 "month",
-                f"‘지난 {month}월’을 기사 발행일({pub_text}) 이전의 가장 가까운 {month}월로 보았다.",
+                f"‘지난 {month}월’을 기사 발행일({pub_text}) 이전의 "
+                f"가장 가까운 {month}월로 보았다.",
             )
         if kind in ("md", "paren_md"):
             return (

@@ -1,4 +1,4 @@
-"""Writes that span several models: importing news items, their mentions, records drafted from them."""
+"""Writes that span several models: news items, their mentions, records drafted from them."""
 
 from __future__ import annotations
 
