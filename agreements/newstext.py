@@ -335,11 +335,19 @@ def find_dates(text: str, published_on: datetime.date | None) -> list[StatedDate
 
 
 def best_event_date(dates: list[StatedDate]) -> StatedDate | None:
-    """The date most likely to be the agreement's: the first one next to an event word."""
-    for item in dates:
-        if item.near_event and item.precision != "year":
-            return item
-    return dates[0] if dates else None
+    """The date most likely to be the agreement's: the first one next to an event word.
+
+    Where the text states that date more than once (a subtitle, then the first paragraph),
+    the fullest wording is kept: "지난 7일(현지시간)" rather than "지난 7일".
+    """
+    events = [item for item in dates if item.near_event and item.precision != "year"]
+    if not events:
+        return dates[0] if dates else None
+    first = events[0]
+    same = [item for item in events if (item.date, item.precision) == (first.date, first.precision)]
+    if first.date is None:
+        same = [item for item in same if item.stated.endswith(first.stated[-3:])]
+    return max(same, key=lambda item: len(item.stated))
 
 
 def _resolve(kind: str, match: re.Match, published_on: datetime.date | None):
