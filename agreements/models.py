@@ -21,15 +21,15 @@ class NewsLanguage(models.TextChoices):
 class NewsItemQuerySet(models.QuerySet):
     def mentioning_organization(self, organization):
         """News items whose main text names ``organization`` (by any of its names)."""
-        return self.filter(
-            Exists(NewsMention.objects.filter(news_item=OuterRef("pk"), organization=organization))
-        )
+        return self._mentioning(organization=organization)
 
     def mentioning_cluster(self, cluster):
         """News items whose main text names ``cluster``."""
-        return self.filter(
-            Exists(NewsMention.objects.filter(news_item=OuterRef("pk"), cluster=cluster))
-        )
+        return self._mentioning(cluster=cluster)
+
+    def _mentioning(self, **target):
+        mentions = NewsMention.objects.filter(news_item=OuterRef("pk"), **target)
+        return self.filter(Exists(mentions))
 
 
 class NewsItem(TimestampedModel):
