@@ -22,6 +22,8 @@ setup: $(INSTALLED)
 db: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata fixtures/seed.json
+	$(BIN)/python manage.py refresh_mentions
+	$(BIN)/python manage.py refresh_mentions
 
 ## Sets everything up and serves the seed data on http://$(HOST):$(PORT)/
 run: db

@@ -18,6 +18,20 @@ class NewsLanguage(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
+class NewsItemQuerySet(models.QuerySet):
+    def mentioning_organization(self, organization):
+        """News items whose main text names ``organization`` (by any of its names)."""
+        return self._mentioning(organization=organization)
+
+    def mentioning_cluster(self, cluster):
+        """News items whose main text names ``cluster``."""
+        return self._mentioning(cluster=cluster)
+
+    def _mentioning(self, **target):
+        mentions = NewsMention.objects.filter(news_item=OuterRef("pk"), **target)
+        return self.filter(Exists(mentions))
+
+
 class NewsItem(TimestampedModel):
     """A news article that records are taken from and cite."""
 
@@ -48,6 +62,8 @@ class NewsItem(TimestampedModel):
         help_text=_("Generated test data, never curated: shown as such and removable at once."),
     )
 
+    objects = NewsItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("news item")
         verbose_name_plural = _("news items")
@@ -76,6 +92,65 @@ class NewsItem(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("agreements:newsitem_detail", kwargs={"pk": self.pk})
+
+
+class NewsMention(models.Model):
+    """An organization or cluster named in a news item's main text, where it is named.
+
+    Mentions are derived data: the mention detector recomputes them from the main text and the
+    directory's names whenever either changes. Deleting a news item, organization or cluster
+    therefore deletes its mentions with it (CASCADE) without losing anything a curator entered;
+    the curated facts (agreements, parties, memberships) stay protected by their own PROTECT
+    foreign keys.
+    """
+
+    news_item = models.ForeignKey(
+        NewsItem, verbose_name=_("news item"), on_delete=models.CASCADE, related_name="mentions"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="news_mentions",
+    )
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("cluster"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="news_mentions",
+    )
+    text = models.CharField(
+        _("matched text"), max_length=200, help_text=_("The name as the article writes it.")
+    )
+    start = models.PositiveIntegerField(_("start"), help_text=_("Offset in the main text."))
+    end = models.PositiveIntegerField(_("end"))
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        ordering = ["news_item", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False, cluster__isnull=True)
+                | Q(organization__isnull=True, cluster__isnull=False),
+                name="agreements_newsmention_one_target",
+                violation_error_message=_("A mention names an organization or a cluster."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="agreements_newsmention_span_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.text} @{self.start}"
+
+    @property
+    def target(self):
+        return self.organization or self.cluster
 
 
 class AgreementQuerySet(models.QuerySet):

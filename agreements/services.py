@@ -1,172 +1,295 @@
-"""Writes that span an agreement, its parties and its sources: the curators' CSV import."""
+"""Writes that span several models: news items, their mentions, records drafted from them."""
 
-import datetime
-import re
+from __future__ import annotations
 
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from bionet.lib.csv import (
-    CsvImporter,
-    ImportReport,
-    Reason,
-    RowError,
-    parse_id,
-    split,
-    split_labelled,
-)
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils.text import slugify
+
 from clusters.models import Cluster
-from orgs.services import organization_by_name
+from orgs.models import Organization, OrganizationName
 
-from .exports import AGREEMENT_FIELDS as EXPORTED_FIELDS
-from .models import Agreement, AgreementParty, NewsItem
+from .mentions import CLUSTER, ORGANIZATION, MentionMatcher, NameCandidate, Target, name_variants
+from .models import Agreement, AgreementParty, NewsItem, NewsMention
+from .newstext import ArticleError, ParsedArticle, StatedDate, decode, parse_article
 
-# The export's fields that a row sets, the cluster by name rather than through its join.
-AGREEMENT_FIELDS = [
-    "cluster" if name == "cluster__name_ko" else name for name in EXPORTED_FIELDS if name != "id"
-]
-DATE_FORMATS = {
-    re.compile(r"^\d{4}-\d{2}-\d{2}$"): Agreement.DatePrecision.DAY,
-    re.compile(r"^\d{4}-\d{2}$"): Agreement.DatePrecision.MONTH,
-    re.compile(r"^\d{4}$"): Agreement.DatePrecision.YEAR,
-}
+# --- The name automaton ------------------------------------------------------------------
+
+_matcher_lock = threading.Lock()
+_matcher_cache: dict[str, object] = {"fingerprint": None, "matcher": None}
 
 
-def parse_date(value: str, precision: str) -> tuple[datetime.date | None, str]:
-    """'2024-01-01' with 'month', or '2024-01' alone -> (date, precision); empty is unknown."""
-    if not value:
-        return None, precision or Agreement.DatePrecision.UNKNOWN
-    for pattern, implied in DATE_FORMATS.items():
-        if pattern.match(value):
-            padded = value + "-01" * (2 - value.count("-"))
-            try:
-                date = datetime.date.fromisoformat(padded)
-            except ValueError:
-                break
-            return date, precision or implied
-    raise RowError(Reason.BAD_DATE, _("%(value)s is not a date like 2024-03-11") % {"value": value})
+def _names_fingerprint() -> tuple:
+    """Changes whenever a name or alias is added, changed or removed, in any process.
 
-
-def cluster_by_name(name: str) -> Cluster | None:
-    if not name:
-        return None
-    matches = list(
-        Cluster.objects.filter(Q(slug=name) | Q(name_ko=name) | Q(name_en__iexact=name))[:2]
-    )
-    if len(matches) != 1:
-        raise RowError(Reason.UNKNOWN_CLUSTER, name)
-    return matches[0]
-
-
-def parse_parties(cell: str) -> set[tuple[int, str]]:
-    """'서울특별시 (signatory); KHIDI (signatory)' -> {(organization id, role)}."""
-    parties = set()
-    for item in split(cell):
-        name, role = split_labelled(item)
-        if not role:
-            raise RowError(
-                Reason.MISSING_VALUE, _("the role of %(name)s, e.g. (signatory)") % {"name": name}
-            )
-        if role not in AgreementParty.Role.values:
-            raise RowError(Reason.INVALID_VALUE, _("role %(role)s") % {"role": role})
-        parties.add((organization_by_name(name).pk, role))
-    if len({organization for organization, role in parties}) < 2:
-        raise RowError(Reason.MISSING_VALUE, _("an agreement needs at least two parties"))
-    return parties
-
-
-def news_item_by_reference(reference: str) -> NewsItem:
-    """Find the news item 'outlet | date | title | url' cites: by URL, else by outlet and title."""
-    parts = [part.strip() for part in reference.split("|")]
-    if len(parts) < 4:
-        raise RowError(
-            Reason.INVALID_VALUE,
-            _("source %(source)s is not “outlet | date | title | url”") % {"source": reference},
-        )
-    outlet, title, url = parts[0], " | ".join(parts[2:-1]), parts[-1]
-    found = (
-        NewsItem.objects.filter(url=url)
-        if url
-        else NewsItem.objects.filter(outlet=outlet, title=title)
-    )
-    news_item = found.first()
-    if news_item is None:
-        raise RowError(Reason.UNKNOWN_NEWS_ITEM, reference)
-    return news_item
-
-
-class AgreementImporter(CsvImporter):
-    """Rows of agreements.csv: an id updates that agreement, no id creates one.
-
-    Parties are matched by slug, name or alias; sources by URL or by outlet and title.
-    Party count and page URL are read-only columns: the import ignores them.
+    Saving or deleting an alias touches its organization's ``updated`` (see signals), so the
+    organizations' latest change covers alias edits too.
     """
+    organizations = Organization.objects.aggregate(n=Count("pk"), last=Max("updated"))
+    clusters = Cluster.objects.aggregate(n=Count("pk"), last=Max("updated"))
+    aliases = OrganizationName.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return tuple(organizations.values()) + tuple(clusters.values()) + tuple(aliases.values())
 
-    model = Agreement
-    required_columns = ("title", "kind", "date", "parties", "sources")
 
-    def import_row(self, values):
-        agreement_id = parse_id(values.get("id", ""))
-        agreement = Agreement() if agreement_id is None else self.record_to_update(agreement_id)
-        if not values["title"]:
-            raise RowError(Reason.MISSING_VALUE, _("title"))
-        fields = {name: values[name] for name in AGREEMENT_FIELDS if name in values}
-        fields["date"], fields["date_precision"] = parse_date(
-            values["date"], values.get("date_precision", "")
-        )
-        if "cluster" in values:
-            fields["cluster"] = cluster_by_name(values["cluster"])
-        parties = parse_parties(values["parties"])
-        sources = {
-            news_item_by_reference(item).pk
-            for item in values["sources"].splitlines()
-            if item.strip()
-        }
-        if not sources:
-            raise RowError(Reason.MISSING_VALUE, _("sources: cite at least one news item"))
+def directory_names() -> list[tuple[str, Target]]:
+    """Every organization name, English name and alias, and every cluster name."""
+    names: list[tuple[str, Target]] = []
+    for pk, name_ko, name_en in Organization.objects.values_list("pk", "name_ko", "name_en"):
+        target = Target(ORGANIZATION, pk)
+        names.extend((name, target) for name in (name_ko, name_en) if name)
+    names.extend(
+        (name, Target(ORGANIZATION, organization_id))
+        for organization_id, name in OrganizationName.objects.values_list("organization_id", "name")
+    )
+    for pk, name_ko, name_en in Cluster.objects.values_list("pk", "name_ko", "name_en"):
+        target = Target(CLUSTER, pk)
+        names.extend((name, target) for name in (name_ko, name_en) if name)
+    return names
 
-        before = {name: getattr(agreement, name) for name in fields}
-        for name, value in fields.items():
-            setattr(agreement, name, value)
-        agreement.full_clean()
-        if agreement_id is None:
-            same = Agreement.objects.filter(title=agreement.title, date=agreement.date)
-            if same.exists():
-                raise RowError(
-                    Reason.DUPLICATE,
-                    _("the directory already has an agreement with this title and date (id %(id)d)")
-                    % {"id": same.first().pk},
+
+def name_matcher() -> MentionMatcher:
+    """The automaton over the directory's current names, built once per name set."""
+    fingerprint = _names_fingerprint()
+    with _matcher_lock:
+        if _matcher_cache["fingerprint"] != fingerprint:
+            _matcher_cache["matcher"] = MentionMatcher(directory_names())
+            _matcher_cache["fingerprint"] = fingerprint
+        return _matcher_cache["matcher"]
+
+
+# --- Mentions ----------------------------------------------------------------------------
+
+
+def mentions_refresh(*, news_items: Iterable[NewsItem] | None = None) -> int:
+    """Recompute the stored mentions of ``news_items`` (all news items when None).
+
+    Returns how many mentions are stored for them now.
+    """
+    if news_items is None:
+        items = NewsItem.objects.only("pk", "body")
+    else:
+        items = list(news_items)
+        if not items:
+            return 0
+    matcher = name_matcher()
+    created = 0
+    with transaction.atomic():
+        for batch in _batches(items, 200):
+            NewsMention.objects.filter(news_item__in=[item.pk for item in batch]).delete()
+            rows = [
+                NewsMention(
+                    news_item=item,
+                    organization_id=mention.target.pk
+                    if mention.target.kind == ORGANIZATION
+                    else None,
+                    cluster_id=mention.target.pk if mention.target.kind == CLUSTER else None,
+                    text=mention.text[:200],
+                    start=mention.start,
+                    end=mention.end,
                 )
-        changed = agreement.pk is None or before != {
-            name: getattr(agreement, name) for name in fields
-        }
-        if changed:
-            agreement.save()
-        changed |= self.set_parties(agreement, parties)
-        current_sources = set(agreement.sources.values_list("pk", flat=True))
-        if current_sources != sources:
-            agreement.sources.set(sources)
-            changed = True
-        outcome = "new" if agreement_id is None else "updated"
-        return (outcome if changed else "unchanged"), agreement.title
+                for item in batch
+                for mention in matcher.find(item.body)
+            ]
+            NewsMention.objects.bulk_create(rows, batch_size=500)
+            created += len(rows)
+    return created
 
-    def set_parties(self, agreement, parties) -> bool:
-        current = {(party.organization_id, party.role): party for party in agreement.parties.all()}
-        if set(current) == parties:
-            return False
-        for key, party in current.items():
-            if key not in parties:
-                party.delete()
-        for organization_id, role in parties - set(current):
-            party = AgreementParty(agreement=agreement, organization_id=organization_id, role=role)
+
+def mentions_refresh_for_names(
+    *, organization: Organization | None = None, cluster: Cluster | None = None
+) -> int:
+    """Refresh the news items an organization's or cluster's names change may affect.
+
+    Those are the items that mention it now (a removed or renamed name) and those whose text
+    holds one of its current names (a new name or alias).
+    """
+    if organization is not None:
+        names = [organization.name_ko, organization.name_en]
+        names += list(organization.names.values_list("name", flat=True))
+        mentioning = Q(mentions__organization=organization)
+    elif cluster is not None:
+        names = [cluster.name_ko, cluster.name_en]
+        mentioning = Q(mentions__cluster=cluster)
+    else:
+        raise TypeError("Give an organization or a cluster.")
+    variants = {variant for name in names if name for variant in name_variants(name)}
+    containing = [Q(body__icontains=variant) for variant in variants]
+    affected = NewsItem.objects.filter(reduce(or_, containing, mentioning)).distinct()
+    return mentions_refresh(news_items=list(affected.only("pk", "body")))
+
+
+def mentions_refresh_news_ids(*, news_item_ids: Iterable[int]) -> int:
+    return mentions_refresh(news_items=list(NewsItem.objects.filter(pk__in=list(news_item_ids))))
+
+
+def _batches(items: Iterable, size: int):
+    batch = []
+    for item in items.iterator() if hasattr(items, "iterator") else items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- Import ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewsImportProblem:
+    source: str
+    message: str
+
+    def __str__(self):
+        return f"{self.source}: {self.message}"
+
+
+class NewsImportError(Exception):
+    """Some files could not be imported; nothing was saved."""
+
+    def __init__(self, problems: Sequence[NewsImportProblem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(problem) for problem in self.problems))
+
+
+@dataclass(frozen=True)
+class NewsImportResult:
+    source: str
+    news_item: NewsItem
+    created: bool
+    mention_count: int
+
+
+def news_item_import(*, article: ParsedArticle, url: str = "") -> tuple[NewsItem, bool]:
+    """Create or update the news item for ``article``, then its mentions.
+
+    The same article imported again (same URL, or same outlet and title) updates the existing
+    item. A value the page does not state never overwrites one a curator entered.
+    """
+    url = url or article.url
+    news_item = None
+    if url:
+        news_item = NewsItem.objects.filter(url=url).first()
+    if news_item is None:
+        news_item = NewsItem.objects.filter(outlet=article.outlet, title=article.title).first()
+    created = news_item is None
+    if created:
+        news_item = NewsItem()
+    news_item.title = article.title
+    news_item.body = article.body
+    for field, value in [
+        ("outlet", article.outlet),
+        ("reporter", article.reporter),
+        ("published_on", article.published_on),
+        ("url", url),
+    ]:
+        if value:
+            setattr(news_item, field, value)
+    with transaction.atomic():
+        news_item.full_clean()
+        news_item.save()
+        mentions_refresh(news_items=[news_item])
+    return news_item, created
+
+
+def news_items_import_files(
+    *,
+    files: Sequence[tuple[str, bytes]],
+    unreadable: Sequence[NewsImportProblem] = (),
+) -> list[NewsImportResult]:
+    """Import saved article pages, all or nothing.
+
+    Every file is read and parsed first; if any cannot be (not UTF-8, empty, no article in
+    it) or any article fails validation, NewsImportError lists every problem and no file is
+    saved: the whole import is one transaction. ``unreadable`` carries the files the caller
+    could not even open, so that one report names every problem.
+    """
+    if not files and not unreadable:
+        raise NewsImportError([NewsImportProblem("-", "no file given")])
+    parsed: list[tuple[str, ParsedArticle]] = []
+    problems: list[NewsImportProblem] = list(unreadable)
+    for source, raw in files:
+        try:
+            parsed.append((source, parse_article(decode(raw))))
+        except ArticleError as error:
+            problems.append(NewsImportProblem(source, str(error)))
+    if problems:
+        raise NewsImportError(problems)
+    results: list[NewsImportResult] = []
+    with transaction.atomic():
+        for source, article in parsed:
+            try:
+                news_item, created = news_item_import(article=article)
+            except ValidationError as error:
+                problems.append(NewsImportProblem(source, " ".join(error.messages)))
+                continue
+            results.append(NewsImportResult(source, news_item, created, news_item.mentions.count()))
+        if problems:
+            # Leaving the block by an exception rolls back the files already saved.
+            raise NewsImportError(problems)
+    return results
+
+
+# --- Records drafted from a news item ----------------------------------------------------
+
+
+def organization_create_from_candidate(*, candidate: NameCandidate) -> Organization:
+    """A new organization named as the article names it, with its abbreviation as an alias."""
+    base = slugify(candidate.abbreviation) or "organization"
+    slug, number = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    organization = Organization(name_ko=candidate.name, kind=candidate.kind, slug=slug)
+    with transaction.atomic():
+        organization.full_clean()
+        organization.save()
+        if candidate.abbreviation:
+            alias = OrganizationName(
+                organization=organization,
+                name=candidate.abbreviation,
+                kind=OrganizationName.Kind.ACRONYM,
+                language=OrganizationName.Language.ENGLISH,
+            )
+            alias.full_clean()
+            alias.save()
+    return organization
+
+
+def agreement_create_from_news_item(
+    *,
+    news_item: NewsItem,
+    title: str,
+    kind: str,
+    status: str,
+    organizations: Sequence[Organization],
+    role: str,
+    stated_date: StatedDate | None,
+    cluster: Cluster | None = None,
+) -> Agreement:
+    """An agreement citing ``news_item``, its parties and its date as the text states it."""
+    if len({organization.pk for organization in organizations}) < 2:
+        raise ValidationError("An agreement links at least two organizations.")
+    agreement = Agreement(title=title, kind=kind, status=status, cluster=cluster)
+    if stated_date is not None:
+        agreement.date = stated_date.date
+        agreement.date_precision = stated_date.precision
+        agreement.date_stated = stated_date.stated
+        agreement.date_basis = stated_date.basis
+    with transaction.atomic():
+        agreement.full_clean()
+        agreement.save()
+        agreement.sources.add(news_item)
+        for organization in organizations:
+            party = AgreementParty(agreement=agreement, organization=organization, role=role)
             party.full_clean()
             party.save()
-        return True
-
-
-def agreements_import(*, data: bytes, commit: bool, ignore_ids: bool = False) -> ImportReport:
-    """Import agreements.csv; a dry run unless ``commit``, and all-or-nothing when it is.
-
-    With ``ignore_ids`` every row creates a record: for another database's export.
-    """
-    return AgreementImporter().run(data, commit=commit, ignore_ids=ignore_ids)
+    return agreement

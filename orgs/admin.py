@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from bionet.lib.admin import CsvImportAdminMixin, csv_export_action
 
 from .exports import ORGANIZATION_COLUMNS, organization_rows
+from .imports import organizations_import
 from .models import Organization, OrganizationName
-from .services import organizations_import
 
 
 class OrganizationNameInline(admin.TabularInline):

@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from agreements.imports import agreements_import
 from agreements.models import Agreement, AgreementParty, NewsItem
-from agreements.services import agreements_import
 from bionet.lib.csv import MAX_UPLOAD_BYTES, CsvFileError
 from clusters.models import Cluster
+from orgs.imports import organizations_import
 from orgs.models import Organization, OrganizationName
-from orgs.services import organizations_import
 from tests.csv_helpers import csv_bytes
 from tests.factories import (
     AgreementFactory,

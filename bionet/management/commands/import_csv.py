@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.services import agreements_import
+from agreements.imports import agreements_import
 from bionet.lib.csv import CsvFileError
-from orgs.services import organizations_import
+from orgs.imports import organizations_import
 
 IMPORTS = {"organizations": organizations_import, "agreements": agreements_import}
 
