@@ -1,7 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agreement, AgreementParty, NewsItem
 
@@ -60,7 +64,7 @@ class AgreementAdminForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(SimpleHistoryAdmin):
     form = AgreementAdminForm
     list_display = ["title", "kind", "date_display", "cluster", "status"]
     list_filter = ["kind", "status", "date_precision", "cluster"]
@@ -92,7 +96,7 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(admin.ModelAdmin):
+class AgreementPartyAdmin(SimpleHistoryAdmin):
     list_display = ["organization", "agreement", "role"]
     list_filter = ["role", "agreement__kind"]
     list_select_related = ["organization", "agreement"]
@@ -101,8 +105,23 @@ class AgreementPartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(admin.ModelAdmin):
+class NewsItemAdmin(SimpleHistoryAdmin):
     list_display = ["title", "outlet", "reporter", "published_on"]
     list_filter = ["outlet", "language"]
     search_fields = ["title", "outlet", "reporter", "body"]
     date_hierarchy = "published_on"
+
+    def get_deleted_objects(self, objs, request):
+        """Lists the agreements citing a news item as protected: they would lose their source."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        citing = Agreement.objects.filter(sources__in=objs).distinct().order_by("pk")
+        protected = list(protected) + [
+            format_html(
+                '{}: <a href="{}">{}</a>',
+                capfirst(Agreement._meta.verbose_name),
+                reverse("admin:agreements_agreement_change", args=[agreement.pk]),
+                agreement,
+            )
+            for agreement in citing
+        ]
+        return deleted, model_count, perms_needed, protected

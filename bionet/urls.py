@@ -8,3 +8,5 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("", include("agreements.urls")),
 ]
+
+handler500 = "bionet.views.server_error"
