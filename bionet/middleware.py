@@ -8,6 +8,7 @@ Content-Security-Policy header.
 """
 
 import json
+import logging
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -21,6 +22,8 @@ HEALTH_CHECK_PATHS = {"/healthz", "/healthz/"}
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 
 RETRY_AFTER_SECONDS = 30
+
+logger = logging.getLogger(__name__)
 
 
 def database_is_available() -> bool:
@@ -82,6 +85,12 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
+            logger.error(
+                "Database unavailable: %s %s answered 503",
+                request.method,
+                request.path,
+                exc_info=exception,
+            )
             return service_unavailable_response()
         return None
 
