@@ -13,7 +13,8 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+
+from bionet.lib.error_pages import error_page
 
 HEALTH_CHECK_PATHS = {"/healthz", "/healthz/"}
 
@@ -39,9 +40,8 @@ def database_is_available() -> bool:
 
 def service_unavailable_response() -> HttpResponse:
     """The 503 page, rendered without the request so that nothing touches the database."""
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    response = error_page("503.html", status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -23,6 +23,8 @@ Production (the defaults follow DJANGO_DEBUG: safe when it is false):
                                      debug, 0 with it)
     DJANGO_HSTS_INCLUDE_SUBDOMAINS   (default: true)
     DJANGO_HSTS_PRELOAD              (default: true)
+    DJANGO_STATIC_ROOT               where collectstatic gathers static files (default:
+                                     staticfiles/ beside manage.py)
     DATABASE_CONN_MAX_AGE            seconds a database connection is reused (default 60)
     AXES_FAILURE_LIMIT               failed sign-ins before a lockout (default 5)
     AXES_COOLOFF_MINUTES             how long a lockout lasts (default 30)
@@ -242,7 +244,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

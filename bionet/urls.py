@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("agreements.urls")),
 ]
 
+handler400 = "bionet.views.bad_request"
 handler500 = "bionet.views.server_error"
