@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup db lint messages clean
+.PHONY: run test setup db lint messages clean serve-prod
 
 $(INSTALLED): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed."; exit 1; }
@@ -27,6 +27,10 @@ db: setup
 run: db
 	$(BIN)/python manage.py create_local_admin
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Serves as production does (debug off, gunicorn, 2 workers); needs DJANGO_SECRET_KEY.
+serve-prod: setup
+	PYTHON=$(BIN)/python PORT=$(PORT) scripts/serve_production.sh
 
 ## Sets everything up and runs the whole test suite (SQLite unless DATABASE_URL is set).
 test: setup
