@@ -10,6 +10,7 @@ from agreements.models import Agreement, AgreementParty, NewsItem
 from clusters.models import Cluster, ClusterMembership
 from orgs.models import Organization, OrganizationName
 from tests.factories import (
+    DIRECTORY_MODELS,
     AgreementFactory,
     AgreementPartyFactory,
     ClusterMembershipFactory,
@@ -19,20 +20,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [
-    Organization,
-    OrganizationName,
-    Cluster,
-    ClusterMembership,
-    NewsItem,
-    Agreement,
-    AgreementParty,
-]
-
 
 def snapshot():
     """Every field of every directory record, and every agreement's sources."""
-    rows = {model._meta.label: list(model.objects.order_by("pk").values()) for model in MODELS}
+    rows = {
+        model._meta.label: list(model.objects.order_by("pk").values()) for model in DIRECTORY_MODELS
+    }
     rows["sources"] = sorted(Agreement.sources.through.objects.values_list("agreement", "newsitem"))
     return rows
 

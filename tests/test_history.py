@@ -4,10 +4,9 @@ earlier version can be restored from the admin."""
 import pytest
 from django.urls import reverse
 
-from agreements.models import Agreement, AgreementParty, NewsItem
-from clusters.models import Cluster, ClusterMembership
-from orgs.models import Organization, OrganizationName
+from orgs.models import OrganizationName
 from tests.factories import (
+    DIRECTORY_MODELS,
     AgreementPartyFactory,
     ClusterMembershipFactory,
     OrganizationFactory,
@@ -106,15 +105,7 @@ def test_every_directory_model_keeps_a_history():
     party = AgreementPartyFactory()
     ClusterMembershipFactory(organization=party.organization)
     OrganizationNameFactory(organization=party.organization)
-    for model in [
-        Organization,
-        OrganizationName,
-        Cluster,
-        ClusterMembership,
-        NewsItem,
-        Agreement,
-        AgreementParty,
-    ]:
+    for model in DIRECTORY_MODELS:
         assert model.history.exists(), model
 
 
