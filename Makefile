@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup db lint messages clean
+.PHONY: run test setup db lint messages clean serve-prod
 
 $(INSTALLED): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed."; exit 1; }
@@ -23,12 +23,15 @@ db: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata fixtures/seed.json
 	$(BIN)/python manage.py refresh_mentions
-	$(BIN)/python manage.py refresh_mentions
 
 ## Sets everything up and serves the seed data on http://$(HOST):$(PORT)/
 run: db
 	$(BIN)/python manage.py create_local_admin --url http://$(HOST):$(PORT)/admin/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Serves as production does (debug off, gunicorn, 2 workers); needs DJANGO_SECRET_KEY.
+serve-prod: setup
+	PYTHON=$(BIN)/python PORT=$(PORT) scripts/serve_production.sh
 
 ## Sets everything up and runs the whole test suite (SQLite unless DATABASE_URL is set).
 test: setup

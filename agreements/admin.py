@@ -6,8 +6,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from bionet.lib.admin import CsvImportAdminMixin, csv_export_action
 from clusters.models import Cluster
@@ -75,7 +77,7 @@ class AgreementAdminForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(CsvImportAdminMixin, admin.ModelAdmin):
+class AgreementAdmin(CsvImportAdminMixin, SimpleHistoryAdmin):
     csv_import = agreements_import
     actions = [csv_export_action(AGREEMENT_COLUMNS, agreement_rows, name="agreements")]
     form = AgreementAdminForm
@@ -109,7 +111,7 @@ class AgreementAdmin(CsvImportAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(admin.ModelAdmin):
+class AgreementPartyAdmin(SimpleHistoryAdmin):
     list_display = ["organization", "agreement", "role"]
     list_filter = ["role", "agreement__kind"]
     list_select_related = ["organization", "agreement"]
@@ -222,7 +224,10 @@ def date_label(stated_date) -> str:
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(admin.ModelAdmin):
+class NewsItemAdmin(SimpleHistoryAdmin):
+    class Media:
+        css = {"all": ["bionet/admin.css"]}
+
     list_display = ["title", "outlet", "reporter", "published_on"]
     list_filter = ["outlet", "language"]
     search_fields = ["title", "outlet", "reporter", "body"]
@@ -267,7 +272,7 @@ class NewsItemAdmin(admin.ModelAdmin):
         if not mentions:
             return _("The main text names no organization or cluster of the directory.")
         return format_html(
-            '<div class="mentioned-text" style="white-space: pre-wrap; max-width: 60em">{}</div>',
+            '<div class="mentioned-text">{}</div>',
             highlighted(news_item.body, mentions),
         )
 
@@ -441,6 +446,21 @@ class NewsItemAdmin(admin.ModelAdmin):
             **extra,
         }
         return TemplateResponse(request, "admin/agreements/newsitem/action_form.html", context)
+
+    def get_deleted_objects(self, objs, request):
+        """Lists the agreements citing a news item as protected: they would lose their source."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        citing = Agreement.objects.filter(sources__in=objs).distinct().order_by("pk")
+        protected = list(protected) + [
+            format_html(
+                '{}: <a href="{}">{}</a>',
+                capfirst(Agreement._meta.verbose_name),
+                reverse("admin:agreements_agreement_change", args=[agreement.pk]),
+                agreement,
+            )
+            for agreement in citing
+        ]
+        return deleted, model_count, perms_needed, protected
 
 
 def highlighted(body: str, mentions) -> str:

@@ -2,11 +2,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, ProtectedError, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from bionet.lib.models import TimestampedModel, choices_check
 from clusters.models import Cluster
@@ -63,6 +66,7 @@ class NewsItem(TimestampedModel):
     )
 
     objects = NewsItemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("news item")
@@ -277,6 +281,8 @@ class Agreement(TimestampedModel):
 
     objects = AgreementQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=[sources])
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -389,6 +395,8 @@ class AgreementParty(models.Model):
         _("note"), max_length=300, blank=True, help_text=_("e.g. who signed, as the source says.")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
@@ -408,3 +416,17 @@ class AgreementParty(models.Model):
 
     def __str__(self):
         return f"{self.organization} ({self.get_role_display()})"
+
+
+@receiver(pre_delete, sender=NewsItem)
+def refuse_to_delete_a_cited_news_item(sender, instance, **kwargs):
+    """
+    A news item that agreements cite is their evidence: deleting it would silently strip the
+    citation (a many-to-many row) from each of them, so it is protected like a foreign key.
+    """
+    citing = list(instance.agreements.all())
+    if citing:
+        raise ProtectedError(
+            gettext("The news item “%(item)s” is cited by agreements.") % {"item": instance},
+            set(citing),
+        )

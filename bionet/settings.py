@@ -9,9 +9,28 @@ naming the variable, instead of quietly falling back to a default.
                           (default: SQLite file db.sqlite3 beside manage.py)
     DJANGO_DEBUG          true/false (default: true, for a newcomer's machine)
     DJANGO_SECRET_KEY     required when DJANGO_DEBUG is false
-    DJANGO_ALLOWED_HOSTS  comma-separated host names (default when debugging: local names)
+    DJANGO_ALLOWED_HOSTS  comma-separated host names; required when DJANGO_DEBUG is false
+                          (default when debugging: local names)
+
+Production (the defaults follow DJANGO_DEBUG: safe when it is false):
+    DJANGO_CSRF_TRUSTED_ORIGINS      extra origins allowed to post forms, e.g. https://bionet.kr
+    DJANGO_SECURE_PROXY_SSL_HEADER   true when a proxy terminates HTTPS and sets
+                                     X-Forwarded-Proto (default: false)
+    DJANGO_PROXY_HOPS                proxies in front that append to X-Forwarded-For; the
+                                     client address for sign-in lockouts is read from it (default 0)
+    DJANGO_SECURE_SSL_REDIRECT       redirect http to https (default: on without debug)
+    DJANGO_HSTS_SECONDS              Strict-Transport-Security max-age (default: a year without
+                                     debug, 0 with it)
+    DJANGO_HSTS_INCLUDE_SUBDOMAINS   (default: true)
+    DJANGO_HSTS_PRELOAD              (default: true)
+    DJANGO_STATIC_ROOT               where collectstatic gathers static files (default:
+                                     staticfiles/ beside manage.py)
+    DATABASE_CONN_MAX_AGE            seconds a database connection is reused (default 60)
+    AXES_FAILURE_LIMIT               failed sign-ins before a lockout (default 5)
+    AXES_COOLOFF_MINUTES             how long a lockout lasts (default 30)
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -47,6 +66,20 @@ def env_str(name: str, default: str | None = None) -> str | None:
     return raw.strip()
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """Read a whole number no smaller than ``minimum``; anything else is an error."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -73,6 +106,40 @@ if SECRET_KEY is None:
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must name the site's host names when DJANGO_DEBUG is false."
+    )
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# HTTPS. Behind a proxy that terminates TLS, Django learns that a request was secure from the
+# proxy's X-Forwarded-Proto header: only trust it when a proxy is known to set it.
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+PROXY_HOPS = env_int("DJANGO_PROXY_HOPS", 0)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health check over plain HTTP on the instance itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy, in the shape of Django 6's setting of the same name so that its
+# built-in middleware can take over from bionet.middleware.ContentSecurityPolicyMiddleware.
+# Pages and the admin load scripts, styles and images from this site only; nothing inline.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "object-src": ["'none'"],
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,6 +151,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_filters",
+    "simple_history",
+    "axes",
     "bionet",
     "orgs",
     "clusters",
@@ -91,7 +160,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz before host checks, sessions, CSRF or authentication.
+    "bionet.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "bionet.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,7 +172,26 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "bionet.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in while a username is locked out from an address, then hands over.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+# A username is locked out from the address that failed, so a stranger guessing a curator's
+# password cannot lock the curator out everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "bionet.middleware.client_ip_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 ROOT_URLCONF = "bionet.urls"
 
@@ -126,7 +217,7 @@ try:
     DATABASES = {
         "default": dj_database_url.parse(
             env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-            conn_max_age=60,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
             conn_health_checks=True,
         )
     }
@@ -153,7 +244,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

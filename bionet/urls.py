@@ -13,3 +13,6 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("", include("agreements.urls")),
 ]
+
+handler400 = "bionet.views.bad_request"
+handler500 = "bionet.views.server_error"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Cluster, ClusterMembership
 
@@ -11,7 +12,7 @@ class ClusterMembershipInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(SimpleHistoryAdmin):
     list_display = ["name_ko", "name_en", "kind", "region", "city", "operator"]
     list_filter = ["kind", "region"]
     list_select_related = ["operator"]
@@ -27,7 +28,7 @@ class ClusterAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClusterMembership)
-class ClusterMembershipAdmin(admin.ModelAdmin):
+class ClusterMembershipAdmin(SimpleHistoryAdmin):
     list_display = ["organization", "cluster", "role", "since"]
     list_filter = ["role", "cluster"]
     list_select_related = ["organization", "cluster"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from bionet.lib.models import TimestampedModel, choices_check
 from orgs.choices import Region
@@ -89,6 +90,8 @@ class Cluster(TimestampedModel):
 
     objects = ClusterQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
@@ -159,6 +162,8 @@ class ClusterMembership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     since = models.DateField(_("since"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("cluster membership")

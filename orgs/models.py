@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from bionet.lib.models import TimestampedModel, choices_check
 
@@ -103,6 +104,8 @@ class Organization(TimestampedModel):
 
     objects = OrganizationQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
@@ -190,6 +193,8 @@ class OrganizationName(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.KOREAN
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("other name")

@@ -6,3 +6,19 @@ from django.core.management import call_command
 def seed(db):
     """The curated seed data, loaded as `make run` loads it."""
     call_command("loaddata", "fixtures/seed.json", verbosity=0)
+    call_command("refresh_mentions", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Sign-in tests hash many passwords; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def curator(db):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("curator", password="curator-password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curators"))
+    return user

@@ -83,3 +83,15 @@ class AgreementPartyFactory(factory.django.DjangoModelFactory):
     agreement = factory.SubFactory(AgreementFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = AgreementParty.Role.SIGNATORY
+
+
+# Every curated directory model, in the order records depend on each other.
+DIRECTORY_MODELS = [
+    Organization,
+    OrganizationName,
+    Cluster,
+    ClusterMembership,
+    NewsItem,
+    Agreement,
+    AgreementParty,
+]

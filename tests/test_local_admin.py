@@ -3,7 +3,7 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from bionet.management.commands import create_local_admin
@@ -25,7 +25,9 @@ def test_it_creates_a_superuser_and_prints_working_credentials_once(settings, cr
     printed = out.getvalue()
     password = printed.split("password: ")[1].split()[0]
     assert "http://127.0.0.1:8000/admin/" in printed
-    assert authenticate(username="admin", password=password).is_superuser
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.check_password(password)
     assert f"password: {password}" in credentials_file.read_text()
 
     again = StringIO()

@@ -6,21 +6,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from agreements.models import Agreement, AgreementParty, NewsItem
-from clusters.models import Cluster, ClusterMembership
-from orgs.models import Organization, OrganizationName
+from agreements.models import Agreement, NewsItem
+from clusters.models import Cluster
+from orgs.models import Organization
+from tests.factories import DIRECTORY_MODELS
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [
-    Organization,
-    OrganizationName,
-    Cluster,
-    ClusterMembership,
-    NewsItem,
-    Agreement,
-    AgreementParty,
-]
+MODELS = DIRECTORY_MODELS
 
 
 def parties(agreement):

@@ -1,0 +1,59 @@
+from django.core import serializers
+from django.core.management.base import BaseCommand, CommandError
+from django.core.management.color import no_style
+from django.db import DatabaseError, connection, transaction
+
+from agreements.services import mentions_refresh
+from bionet.backup import DIRECTORY_MODELS, directory_counts, directory_model
+
+
+class Command(BaseCommand):
+    help = (
+        "Restores a backup written by `manage.py backup_directory` into a database that holds "
+        "no directory records yet (run `manage.py migrate` on a new database first). Every "
+        "record keeps its primary key, so links to /organizations/..., /agreements/<id>/ keep "
+        "working. All or nothing: on any error the database is left as it was."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="A backup written by backup_directory.")
+
+    def handle(self, *args, file, **options):
+        present = {label: count for label, count in directory_counts().items() if count}
+        if present:
+            listed = ", ".join(f"{count} {label}" for label, count in present.items())
+            raise CommandError(
+                f"The database already holds directory records ({listed}). Restore only into "
+                "an empty database, so that nothing in it is overwritten or mixed up: create "
+                "a new database and run `manage.py migrate`, or empty this one with "
+                "`manage.py flush`."
+            )
+        try:
+            with open(file, encoding="utf-8") as stream:
+                restored = self.restore(stream)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+        except (serializers.base.DeserializationError, DatabaseError) as error:
+            raise CommandError(f"{file} is not a directory backup that fits: {error}") from error
+        # Mentions are derived from the news items' text, so they are recomputed, not stored.
+        mentions = mentions_refresh()
+        self.stdout.write(f"Restored {restored} records from {file}; found {mentions} mentions.")
+
+    @transaction.atomic
+    def restore(self, stream) -> int:
+        allowed = {directory_model(label) for label in DIRECTORY_MODELS}
+        restored = 0
+        for record in serializers.deserialize("json", stream):
+            if type(record.object) not in allowed:
+                raise CommandError(
+                    f"The backup holds a {record.object._meta.label} record, which is not "
+                    "directory content."
+                )
+            record.save()
+            restored += 1
+        # New records must not collide with restored primary keys (PostgreSQL sequences).
+        statements = connection.ops.sequence_reset_sql(no_style(), list(allowed))
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+        return restored
