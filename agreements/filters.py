@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from bionet.lib.filters import OrderingFilter
 from clusters.models import Cluster
 from orgs.models import Organization
 
@@ -47,7 +48,7 @@ class AgreementFilterSet(django_filters.FilterSet):
         label=_("Organization kind"),
         empty_label=_("Any kind"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[("date", "date"), ("title", "title"), ("party_count", "parties")],
         field_labels={
             "date": _("Oldest first"),
@@ -58,6 +59,7 @@ class AgreementFilterSet(django_filters.FilterSet):
             "-parties": _("Most parties"),
         },
         label=_("Order by"),
+        tiebreak=("title", "pk"),
         empty_label=_("Default order"),
     )
 
@@ -99,7 +101,7 @@ class NewsItemFilterSet(django_filters.FilterSet):
         label=_("Year published"),
         widget=forms.NumberInput(attrs={"min": 1900, "max": 2100}),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[("published_on", "published"), ("title", "title")],
         field_labels={
             "published": _("Oldest first"),
@@ -108,6 +110,7 @@ class NewsItemFilterSet(django_filters.FilterSet):
             "-title": _("Title (descending)"),
         },
         label=_("Order by"),
+        tiebreak=("title", "pk"),
         empty_label=_("Default order"),
     )
 

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from bionet.lib.filters import OrderingFilter
 from orgs.choices import Region
 
 from .models import Cluster
@@ -16,7 +17,7 @@ class ClusterFilterSet(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         choices=Region.choices, label=_("Region"), empty_label=_("Any region")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[
             ("name_ko", "name"),
             ("member_count", "members"),
@@ -31,6 +32,7 @@ class ClusterFilterSet(django_filters.FilterSet):
             "-agreements": _("Most agreements"),
         },
         label=_("Order by"),
+        tiebreak=("name_ko", "pk"),
         empty_label=_("Default order"),
     )
 

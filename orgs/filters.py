@@ -4,6 +4,8 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from bionet.lib.filters import OrderingFilter
+
 from .choices import Region
 from .models import Organization
 
@@ -35,7 +37,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
         label=_("Has agreements"),
         widget=forms.Select(choices=[("", _("Either")), ("true", _("Yes")), ("false", _("No"))]),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[("name_ko", "name"), ("agreement_count", "agreements"), ("updated", "updated")],
         field_labels={
             "name": _("Name"),
@@ -46,6 +48,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
             "-updated": _("Recently updated"),
         },
         label=_("Order by"),
+        tiebreak=("name_ko", "pk"),
         empty_label=_("Default order"),
     )
 
