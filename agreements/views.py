@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from bionet.lib.views import DirectoryListView
@@ -9,6 +10,7 @@ from .models import Agreement, NewsItem
 class AgreementListView(DirectoryListView):
     """Agreements, filtered and ordered. Template: agreements/agreement_list.html."""
 
+    page_title = _("Agreements")
     filterset_class = AgreementFilterSet
     template_name = "agreements/agreement_list.html"
 
@@ -29,6 +31,7 @@ class AgreementDetailView(DetailView):
 class NewsItemListView(DirectoryListView):
     """News items the directory is taken from. Template: agreements/newsitem_list.html."""
 
+    page_title = _("News items")
     filterset_class = NewsItemFilterSet
     template_name = "agreements/newsitem_list.html"
 

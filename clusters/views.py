@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from bionet.lib.views import DirectoryListView
@@ -15,6 +16,7 @@ class ClusterListView(DirectoryListView):
     Template: clusters/cluster_list.html.
     """
 
+    page_title = gettext_lazy("Clusters")
     filterset_class = ClusterFilterSet
     template_name = "clusters/cluster_list.html"
 

@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from bionet.lib.views import DirectoryListView
@@ -13,6 +14,7 @@ class OrganizationListView(DirectoryListView):
     Template: orgs/organization_list.html.
     """
 
+    page_title = _("Organizations")
     filterset_class = OrganizationFilterSet
     template_name = "orgs/organization_list.html"
 

@@ -8,6 +8,7 @@ class DirectoryListView(FilterView):
     past the end is a 404 (Django's paginator).
     """
 
+    page_title = ""
     paginate_by = 25
     max_paginate_by = 100
     per_page_choices = (25, 50, 100)
@@ -21,6 +22,7 @@ class DirectoryListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["page_title"] = self.page_title
         context["per_page"] = self.get_paginate_by(None)
         context["per_page_choices"] = self.per_page_choices
         return context
