@@ -3,17 +3,20 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from bionet.lib.filters import OrderingFilter
 from clusters.models import Cluster
 from orgs.models import Organization
 
-from .models import Agreement, AgreementParty
+from .models import Agreement, AgreementParty, NewsItem
 
 
 class AgreementFilterSet(django_filters.FilterSet):
     """The agreement list's filters; the list page, its exports and the network page share it."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(
+        choices=Agreement.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
     year_from = django_filters.NumberFilter(
         field_name="date__year",
         lookup_expr="gte",
@@ -27,7 +30,10 @@ class AgreementFilterSet(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 1900, "max": 2100}),
     )
     cluster = django_filters.ModelChoiceFilter(
-        queryset=Cluster.objects.order_by("name_ko"), to_field_name="slug", label=_("Cluster")
+        queryset=Cluster.objects.order_by("name_ko"),
+        to_field_name="slug",
+        label=_("Cluster"),
+        empty_label=_("Any cluster"),
     )
     organization = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(),
@@ -37,9 +43,12 @@ class AgreementFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("organization slug, e.g. khidi")}),
     )
     organization_kind = django_filters.ChoiceFilter(
-        choices=Organization.Kind.choices, method="with_party_kind", label=_("Organization kind")
+        choices=Organization.Kind.choices,
+        method="with_party_kind",
+        label=_("Organization kind"),
+        empty_label=_("Any kind"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[("date", "date"), ("title", "title"), ("party_count", "parties")],
         field_labels={
             "date": _("Oldest first"),
@@ -50,6 +59,8 @@ class AgreementFilterSet(django_filters.FilterSet):
             "-parties": _("Most parties"),
         },
         label=_("Order by"),
+        tiebreak=("title", "pk"),
+        empty_label=_("Default order"),
     )
 
     class Meta:
@@ -79,3 +90,33 @@ class AgreementFilterSet(django_filters.FilterSet):
                 year_from,
             )
         return super().filter_queryset(queryset)
+
+
+class NewsItemFilterSet(django_filters.FilterSet):
+    """The news item list's filters."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    year = django_filters.NumberFilter(
+        field_name="published_on__year",
+        label=_("Year published"),
+        widget=forms.NumberInput(attrs={"min": 1900, "max": 2100}),
+    )
+    ordering = OrderingFilter(
+        fields=[("published_on", "published"), ("title", "title")],
+        field_labels={
+            "published": _("Oldest first"),
+            "-published": _("Newest first"),
+            "title": _("Title"),
+            "-title": _("Title (descending)"),
+        },
+        label=_("Order by"),
+        tiebreak=("title", "pk"),
+        empty_label=_("Default order"),
+    )
+
+    class Meta:
+        model = NewsItem
+        fields = ["q", "year"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import TimestampedModel, choices_check
+from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check
 from clusters.models import Cluster
 from orgs.models import Organization
 
@@ -33,6 +33,35 @@ class NewsItemQuerySet(models.QuerySet):
     def _mentioning(self, **target):
         mentions = NewsMention.objects.filter(news_item=OuterRef("pk"), **target)
         return self.filter(Exists(mentions))
+
+    def search(self, query: str):
+        """News items whose title, outlet, reporter or main text contains ``query``."""
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(
+            Q(title__icontains=query)
+            | Q(outlet__icontains=query)
+            | Q(reporter__icontains=query)
+            | Q(body__icontains=query)
+        )
+
+    def for_list(self):
+        """Annotate how many agreements cite each news item; newest first."""
+        # Meta.ordering does not apply to aggregating queries: order explicitly.
+        return self.annotate(agreement_count=Count("agreements", distinct=True)).order_by(
+            models.F("published_on").desc(nulls_last=True), "title", "pk"
+        )
+
+    def citing(self, agreements):
+        """The news items the given agreements cite."""
+        return self.filter(
+            Exists(
+                Agreement.sources.through.objects.filter(
+                    newsitem=OuterRef("pk"), agreement__in=agreements
+                )
+            )
+        )
 
 
 class NewsItem(TimestampedModel):
@@ -175,8 +204,19 @@ class AgreementQuerySet(models.QuerySet):
             | Exists(party_match)
         )
 
+    def involving(self, organization):
+        """Agreements the organization is a party to, in whatever role."""
+        return self.filter(
+            Exists(
+                AgreementParty.objects.filter(agreement=OuterRef("pk"), organization=organization)
+            )
+        )
+
     def with_party_count(self):
-        return self.annotate(party_count=Count("parties", distinct=True))
+        """Annotate the number of parties; newest first (aggregates drop Meta.ordering)."""
+        return self.annotate(party_count=Count("parties", distinct=True)).order_by(
+            models.F("date").desc(nulls_last=True), "title", "pk"
+        )
 
     def for_list(self):
         """Everything a list row shows, in a fixed number of queries."""
@@ -186,8 +226,12 @@ class AgreementQuerySet(models.QuerySet):
                 queryset=AgreementParty.objects.select_related("organization").order_by(
                     "role", "organization__name_ko"
                 ),
-            )
+            ),
         )
+
+    def for_detail(self):
+        """An agreement with its cluster, parties and sources, in a fixed number of queries."""
+        return self.for_list().prefetch_related("sources")
 
 
 class AgreementKind(models.TextChoices):
@@ -215,8 +259,11 @@ class AgreementStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class Agreement(TimestampedModel):
+class Agreement(BilingualNamed, TimestampedModel):
     """An MOU, council, committee, joint program or event linking two or more organizations."""
+
+    korean_name_field = "title"
+    english_name_field = "title_en"
 
     Kind = AgreementKind
 
@@ -334,6 +381,16 @@ class Agreement(TimestampedModel):
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+    @property
+    def date_iso(self) -> str:
+        """The date at its precision for ``<time datetime>``: '2022-03-11', '2024-01', '2024'."""
+        if self.date is None or self.date_precision == self.DatePrecision.UNKNOWN:
+            return ""
+        length = {self.DatePrecision.DAY: 10, self.DatePrecision.MONTH: 7}.get(
+            self.date_precision, 4
+        )
+        return self.date.isoformat()[:length]
 
     def date_display(self) -> str:
         """The date at its precision, in the active language: '2024년 1월', 'March 11, 2022'."""

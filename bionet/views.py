@@ -1,9 +1,66 @@
 import sys
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from agreements.models import Agreement, NewsItem
+from clusters.models import Cluster
+from orgs.models import Organization
+
+from .forms import SearchForm
 from .lib.error_pages import error_page
 from .middleware import DATABASE_UNAVAILABLE_ERRORS, service_unavailable_response
+
+LATEST_AGREEMENTS = 6
+SEARCH_RESULTS_PER_KIND = 20
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What the directory is, its counts, its clusters and latest agreements.
+
+    Template: home.html. Context: counts, clusters, latest_agreements, search_form.
+    """
+    counts = {
+        "organizations": Organization.objects.count(),
+        "clusters": Cluster.objects.count(),
+        "agreements": Agreement.objects.count(),
+        "news_items": NewsItem.objects.count(),
+    }
+    return render(
+        request,
+        "home.html",
+        {
+            "counts": counts,
+            "clusters": Cluster.objects.for_list(),
+            "latest_agreements": Agreement.objects.for_list()[:LATEST_AGREEMENTS],
+            "search_form": SearchForm(),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Organizations (by any name or alias), clusters and agreements matching ``?q=``.
+
+    Template: search.html. Context: form, query, and for each kind of record the first
+    matches and their total (``organizations``/``organization_count`` and so on).
+    """
+    # An empty box is a fresh search page, not an error.
+    form = SearchForm(request.GET) if request.GET.get("q", "").strip() else SearchForm()
+    context = {"form": form, "query": ""}
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        results = {
+            "organizations": Organization.objects.search(query).for_list(),
+            "clusters": Cluster.objects.search(query).for_list(),
+            "agreements": Agreement.objects.search(query).for_list(),
+        }
+        context["query"] = query
+        for name, queryset in results.items():
+            context[name] = queryset[:SEARCH_RESULTS_PER_KIND]
+            context[f"{name[:-1]}_count"] = queryset.count()
+        context["result_count"] = sum(context[f"{name[:-1]}_count"] for name in results)
+        context["results_per_kind"] = SEARCH_RESULTS_PER_KIND
+    return render(request, "search.html", context)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -3,12 +3,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import TimestampedModel, choices_check
+from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check
 from orgs.choices import Region
 from orgs.models import Organization
 
@@ -20,6 +20,29 @@ class ClusterQuerySet(models.QuerySet):
             return self
         return self.filter(
             Q(name_ko__icontains=query) | Q(name_en__icontains=query) | Q(city__icontains=query)
+        )
+
+    def with_counts(self):
+        """Annotate the number of member organizations and of agreements placed in each."""
+        return self.annotate(
+            member_count=Count("memberships__organization", distinct=True),
+            agreement_count=Count("agreements", distinct=True),
+        )
+
+    def for_list(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        # Meta.ordering does not apply to aggregating queries: order explicitly.
+        return self.select_related("operator").with_counts().order_by("name_ko", "pk")
+
+    def for_detail(self):
+        """A cluster with its operator and members (and their organizations) prefetched."""
+        return self.select_related("operator").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=ClusterMembership.objects.select_related("organization").order_by(
+                    "organization__name_ko", "role"
+                ),
+            )
         )
 
 
@@ -34,7 +57,7 @@ class ClusterKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Cluster(TimestampedModel):
+class Cluster(BilingualNamed, TimestampedModel):
     """A place where bio-industry organizations gather: a complex, hub, zone or valley."""
 
     Kind = ClusterKind
@@ -130,6 +153,33 @@ class Cluster(TimestampedModel):
         super().clean()
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    def members_by_kind(self) -> list[tuple[str, list[tuple[Organization, list[str]]]]]:
+        """Members grouped by organization kind: ``[(kind label, [(organization, [roles])])]``.
+
+        Kinds come in the order of ``Organization.Kind``; an organization holding several
+        roles appears once with all of them. Uses the prefetched ``memberships``.
+        """
+        roles_by_organization: dict[int, tuple[Organization, list[str]]] = {}
+        for membership in self.memberships.all():
+            organization = membership.organization
+            entry = roles_by_organization.setdefault(organization.pk, (organization, []))
+            entry[1].append(membership.get_role_display())
+        groups = []
+        for kind, label in Organization.Kind.choices:
+            members = [entry for entry in roles_by_organization.values() if entry[0].kind == kind]
+            if members:
+                groups.append((label, members))
+        return groups
+
+    def map_point(self) -> dict:
+        """The cluster as a point for ``clusters.maps``, named in the active language."""
+        return {
+            "name": self.display_name,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "url": self.get_absolute_url(),
+        }
 
     @property
     def has_coordinates(self) -> bool:

@@ -1,11 +1,72 @@
-from django.views.generic import DetailView, ListView
+from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView
 
+from bionet.lib.views import DirectoryListView
+
+from .filters import ClusterFilterSet
+from .maps import korea_map_svg
 from .models import Cluster
 
+# The newest news items naming the cluster that its page lists.
+MENTIONING_NEWS_SHOWN = 20
 
-class ClusterListView(ListView):
-    model = Cluster
+
+class ClusterListView(DirectoryListView):
+    """Clusters, filtered and ordered, with all matching ones placed on a map of Korea.
+
+    Template: clusters/cluster_list.html.
+    """
+
+    page_title = gettext_lazy("Clusters")
+    filterset_class = ClusterFilterSet
+    template_name = "clusters/cluster_list.html"
+
+    def get_queryset(self):
+        return Cluster.objects.for_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mapped = [cluster for cluster in context["object_list"] if cluster.has_coordinates]
+        if context["is_paginated"]:
+            # The map shows every matching cluster, not only this page's.
+            mapped = list(self.object_list.exclude(latitude=None))
+        context["mapped_clusters"] = mapped
+        context["map_svg"] = korea_map_svg(
+            [cluster.map_point() for cluster in mapped],
+            title=_("Map of South Korea's bio clusters"),
+            link_label=_("{name}: cluster page"),
+        )
+        return context
 
 
 class ClusterDetailView(DetailView):
-    model = Cluster
+    """One cluster: operator, members by kind, its agreements as a timeline, sources.
+
+    Template: clusters/cluster_detail.html.
+    """
+
+    def get_queryset(self):
+        return Cluster.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        # Agreements live in an app that depends on this one: look the model up by name.
+        news_item_model = apps.get_model("agreements", "NewsItem")
+        agreements = self.object.agreements.all()
+        context = super().get_context_data(
+            agreements=agreements.for_list(),
+            members_by_kind=self.object.members_by_kind(),
+            news_items=news_item_model.objects.citing(agreements),
+            mentioning_news=news_item_model.objects.mentioning_cluster(self.object)[
+                :MENTIONING_NEWS_SHOWN
+            ],
+            **kwargs,
+        )
+        if self.object.has_coordinates:
+            context["map_svg"] = korea_map_svg(
+                [self.object.map_point()],
+                title=_("Location of %(name)s") % {"name": self.object.display_name},
+                id_prefix="cluster-map",
+            )
+        return context

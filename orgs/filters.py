@@ -1,7 +1,10 @@
 import django_filters
+from django import forms
 from django.apps import apps
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+
+from bionet.lib.filters import OrderingFilter
 
 from .choices import Region
 from .models import Organization
@@ -16,15 +19,25 @@ class OrganizationFilterSet(django_filters.FilterSet):
     """The organization list's filters; the list page and its CSV export share it."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
-    region = django_filters.ChoiceFilter(choices=Region.choices, label=_("Region"))
+    kind = django_filters.ChoiceFilter(
+        choices=Organization.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
+    region = django_filters.ChoiceFilter(
+        choices=Region.choices, label=_("Region"), empty_label=_("Any region")
+    )
     cluster = django_filters.ModelChoiceFilter(
-        queryset=_clusters, to_field_name="slug", method="in_cluster", label=_("Cluster")
+        queryset=_clusters,
+        to_field_name="slug",
+        method="in_cluster",
+        label=_("Cluster"),
+        empty_label=_("Any cluster"),
     )
     has_agreements = django_filters.BooleanFilter(
-        method="with_agreements", label=_("Has agreements")
+        method="with_agreements",
+        label=_("Has agreements"),
+        widget=forms.Select(choices=[("", _("Either")), ("true", _("Yes")), ("false", _("No"))]),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[("name_ko", "name"), ("agreement_count", "agreements"), ("updated", "updated")],
         field_labels={
             "name": _("Name"),
@@ -35,6 +48,8 @@ class OrganizationFilterSet(django_filters.FilterSet):
             "-updated": _("Recently updated"),
         },
         label=_("Order by"),
+        tiebreak=("name_ko", "pk"),
+        empty_label=_("Default order"),
     )
 
     class Meta:

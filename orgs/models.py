@@ -1,12 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import TimestampedModel, choices_check
+from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check
 
 from .choices import Region
 
@@ -41,6 +41,17 @@ class OrganizationQuerySet(models.QuerySet):
             agreement_count=models.Count("agreement_parties__agreement", distinct=True)
         )
 
+    def for_list(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        # Meta.ordering does not apply to aggregating queries: order explicitly.
+        return self.select_related("parent").with_counts().order_by("name_ko", "pk")
+
+    def for_detail(self):
+        """An organization with its names, parent, sub-units and clusters prefetched."""
+        return self.select_related("parent").prefetch_related(
+            "names", "children", "operated_clusters", "cluster_memberships__cluster"
+        )
+
     def named(self, name: str):
         """Organizations known exactly by ``name``: slug, Korean or English name, or alias."""
         name = name.strip()
@@ -64,7 +75,7 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organization(TimestampedModel):
+class Organization(BilingualNamed, TimestampedModel):
     """A research institute, hospital, university, agency, ministry or company."""
 
     Kind = OrganizationKind
@@ -150,6 +161,34 @@ class Organization(TimestampedModel):
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("An organization cannot be its own ancestor.")})
             ancestor = ancestor.parent
+
+    def partners(self):
+        """The organizations sharing at least one agreement with this one, in one query.
+
+        Each carries ``shared_agreements`` (how many) and ``latest_date`` with
+        ``latest_date_precision`` (the most recent shared agreement with a known date);
+        the most frequent partners come first.
+        """
+        # AgreementParty lives in the agreements app, which depends on this one.
+        party_model = self._meta.get_field("agreement_parties").related_model
+        latest = party_model.objects.filter(
+            organization=OuterRef("pk"),
+            agreement__parties__organization=self,
+            agreement__date__isnull=False,
+        ).order_by("-agreement__date", "agreement__date_precision")
+        # Filtering before annotating makes the counts cover shared agreements only.
+        return (
+            Organization.objects.filter(agreement_parties__agreement__parties__organization=self)
+            .exclude(pk=self.pk)
+            .annotate(
+                shared_agreements=Count("agreement_parties__agreement", distinct=True),
+                latest_date=Max("agreement_parties__agreement__date"),
+                latest_date_precision=Subquery(latest.values("agreement__date_precision")[:1]),
+            )
+            .order_by(
+                "-shared_agreements", models.F("latest_date").desc(nulls_last=True), "name_ko"
+            )
+        )
 
     @property
     def ror_url(self) -> str:

@@ -22,3 +22,14 @@ def curator(db):
     user = User.objects.create_user("curator", password="curator-password", is_staff=True)
     user.groups.add(Group.objects.get(name="Curators"))
     return user
+
+
+@pytest.fixture
+def korean(settings):
+    """Pages in Korean, the site's default language."""
+    settings.LANGUAGE_CODE = "ko"
+
+
+def names_in(response, key="object_list"):
+    """The Korean names (or titles) of the records a page lists."""
+    return [getattr(record, "name_ko", None) or record.title for record in response.context[key]]

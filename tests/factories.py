@@ -95,3 +95,17 @@ DIRECTORY_MODELS = [
     Agreement,
     AgreementParty,
 ]
+
+
+def organization_with_partners(count: int, **kwargs) -> Organization:
+    """An organization sharing one agreement with each of ``count`` partners, in a cluster."""
+    organization = OrganizationFactory(**kwargs)
+    cluster = ClusterFactory()
+    ClusterMembershipFactory(cluster=cluster, organization=organization)
+    for _ in range(count):
+        agreement = AgreementFactory(cluster=cluster)
+        AgreementPartyFactory(agreement=agreement, organization=organization)
+        AgreementPartyFactory(agreement=agreement)
+        OrganizationNameFactory(organization=organization)
+        OrganizationFactory(parent=organization)
+    return organization

@@ -67,7 +67,7 @@ def test_it_refuses_an_agreement_with_one_party(admin_client):
     data = agreement_form([NewsItemFactory()], [(OrganizationFactory(), "signatory")])
     response = admin_client.post(reverse("admin:agreements_agreement_add"), data)
     assert response.status_code == 200
-    assert "at least two organizations" in response.content.decode()
+    assert "협약에는 기관이 둘 이상 있어야 합니다" in response.content.decode()
     assert not Agreement.objects.exists()
 
 
@@ -77,7 +77,7 @@ def test_it_refuses_an_agreement_without_a_source(admin_client):
         reverse("admin:agreements_agreement_add"), agreement_form([], parties)
     )
     assert response.status_code == 200
-    assert "Cite at least one news item" in response.content.decode()
+    assert "출처가 된 뉴스를 하나 이상 인용하세요" in response.content.decode()
     assert not Agreement.objects.exists()
 
 

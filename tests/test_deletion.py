@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from agreements.models import NewsItem
 from bionet.lib.deletion import delete_unless_depended_on
@@ -18,6 +19,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The refusals are asserted word for word, in English."""
+    with translation.override("en"):
+        yield
 
 
 def test_the_admin_refuses_to_delete_an_organization_that_is_a_party(admin_client):

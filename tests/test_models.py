@@ -43,7 +43,10 @@ def test_duplicate_party_is_a_validation_error_with_a_clear_message():
     duplicate = AgreementParty(
         agreement=party.agreement, organization=party.organization, role=party.role
     )
-    with pytest.raises(ValidationError, match="already has this role in this agreement"):
+    with (
+        translation.override("ko"),
+        pytest.raises(ValidationError, match="이미 이 협약에서 이 역할을 맡고 있습니다"),
+    ):
         duplicate.full_clean()
 
 
@@ -107,7 +110,10 @@ def test_it_refuses_an_organization_that_is_its_own_ancestor():
     parent = OrganizationFactory()
     child = OrganizationFactory(parent=parent)
     parent.parent = child
-    with pytest.raises(ValidationError, match="its own ancestor"):
+    with (
+        translation.override("ko"),
+        pytest.raises(ValidationError, match="자기 자신의 상위 기관이 될 수 없습니다"),
+    ):
         parent.full_clean()
 
 

@@ -136,7 +136,17 @@ def test_without_the_proxy_header_setting_a_forged_https_header_is_not_trusted(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", "/admin/login/", "/no-such-page/", "/static/bionet/site.css"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/organizations/",
+        "/agreements/",
+        "/admin/login/",
+        "/no-such-page/",
+        "/static/bionet/site.css",
+    ],
+)
 def test_every_response_carries_the_content_security_policy(client, url):
     response = client.get(url)
     assert response["Content-Security-Policy"] == EXPECTED_CSP

@@ -21,7 +21,8 @@ STYLE = (
     "header{padding:.75rem 1rem;border-bottom:1px solid #d5dbe1}"
     "header a{font-weight:700;color:inherit;text-decoration:none}"
     "main{max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.6}"
-    "h1{font-size:1.5rem}a{color:#0b5cad}"
+    "h1{font-size:1.5rem}a{color:#0b6e5f}"
+    ".error-code{font-size:2.5rem;font-weight:700;color:#0b6e5f;margin:0}"
 )
 STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 POLICY = (

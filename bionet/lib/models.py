@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +19,39 @@ def choices_check(field: str, choices: type[models.TextChoices], *, blank: bool 
     if blank:
         condition |= models.Q(**{field: ""})
     return condition
+
+
+class BilingualNamed:
+    """A record named in Korean and, where known, English.
+
+    Pages show the name in the active language first and the other one beneath it; a record
+    without an English name shows its Korean name in both languages.
+    """
+
+    korean_name_field = "name_ko"
+    english_name_field = "name_en"
+
+    def _names(self) -> tuple[str, str]:
+        return getattr(self, self.korean_name_field), getattr(self, self.english_name_field)
+
+    def _english_first(self) -> bool:
+        korean, english = self._names()
+        return bool(english) and (get_language() or "").startswith("en")
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, falling back to the Korean name."""
+        korean, english = self._names()
+        return english if self._english_first() else korean
+
+    @property
+    def other_name(self) -> str:
+        """The name in the other language, or "" when there is none."""
+        korean, english = self._names()
+        if not english or english == korean:
+            return ""
+        return korean if self._english_first() else english
+
+    @property
+    def other_name_language(self) -> str:
+        return "ko" if self._english_first() else "en"

@@ -1,0 +1,25 @@
+import django_filters
+from django.db.models import F
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """Ordering choices with records lacking the value last, and a stable tie-break.
+
+    Databases disagree on where NULLs sort (SQLite first, PostgreSQL last when ascending);
+    undated records belong at the end either way. Ties are broken by ``tiebreak`` so that
+    pages never repeat or skip a row.
+    """
+
+    def __init__(self, *args, tiebreak=("pk",), **kwargs):
+        self.tiebreak = list(tiebreak)
+        super().__init__(*args, **kwargs)
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], *self.tiebreak)

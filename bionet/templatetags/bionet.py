@@ -1,0 +1,50 @@
+"""Template helpers every page shares: bilingual names and dates at their precision."""
+
+from django import template
+
+from agreements.models import format_partial_date
+
+register = template.Library()
+
+
+@register.inclusion_tag("_partials/names.html")
+def names(record, url=None, tag="span"):
+    """A record's name in the active language, the other language's name beneath it.
+
+    ``record`` is anything ``BilingualNamed``; ``url`` links the main name.
+    """
+    return {
+        "name": record.display_name,
+        "other_name": record.other_name,
+        "other_language": record.other_name_language,
+        "url": url,
+        "synthetic": getattr(record, "is_synthetic", False),
+    }
+
+
+@register.filter
+def partial_date(value, precision):
+    """``{{ date|partial_date:precision }}``: '2024년 1월', 'March 11, 2022', 'Date unknown'."""
+    return format_partial_date(value, precision or "unknown")
+
+
+SECTIONS = {
+    "home": "home",
+    "search": "search",
+    "cluster_list": "clusters",
+    "cluster_detail": "clusters",
+    "organization_list": "organizations",
+    "organization_detail": "organizations",
+    "agreement_list": "agreements",
+    "agreement_detail": "agreements",
+    "newsitem_list": "news",
+    "newsitem_detail": "news",
+}
+
+
+@register.simple_tag(takes_context=True)
+def current_section(context):
+    """The navigation section of the page being shown ("" on pages outside the sections)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return SECTIONS.get(match.url_name, "") if match else ""

@@ -1,0 +1,34 @@
+"""Pages lead on: list pages to their CSV exports, records to the news items naming them."""
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import NewsItem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_agreement_list_links_both_exports_with_its_filters(client, seed):
+    html = client.get(reverse("agreements:agreement_list"), {"kind": "mou"}).content.decode()
+    assert f'href="{reverse("agreements:agreement_export")}?kind=mou"' in html
+    assert f'href="{reverse("agreements:partnership_export")}?kind=mou"' in html
+
+
+def test_the_organization_list_links_its_export(client, seed):
+    html = client.get(reverse("orgs:organization_list")).content.decode()
+    assert f'href="{reverse("orgs:organization_export")}"' in html
+
+
+def test_an_organization_page_lists_news_that_mention_it_without_it_being_a_party(client, seed):
+    boston = NewsItem.objects.get(title__startswith="보산진")
+    response = client.get(reverse("orgs:organization_detail", args=["mit"]))
+    assert list(response.context["mentioning_news"]) == [boston]
+    assert boston.get_absolute_url() in response.content.decode()
+
+
+def test_a_cluster_page_lists_news_that_mention_it(client, seed):
+    magok_news = NewsItem.objects.get(title__startswith="마곡산업단지")
+    response = client.get(reverse("clusters:cluster_detail", args=["magok"]))
+    assert list(response.context["mentioning_news"]) == [magok_news]
+    other = client.get(reverse("clusters:cluster_detail", args=["daedeok-innopolis"]))
+    assert magok_news not in other.context["mentioning_news"]

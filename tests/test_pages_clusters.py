@@ -1,0 +1,125 @@
+"""The cluster list with its map, and a cluster's page."""
+
+import datetime
+
+import pytest
+
+from clusters.models import ClusterMembership
+from orgs.models import Organization
+from tests.conftest import names_in
+from tests.factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    ClusterFactory,
+    ClusterMembershipFactory,
+    NewsItemFactory,
+    OrganizationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_region_operator_and_counts(client, seed):
+    response = client.get("/clusters/")
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == 10
+    hub = next(c for c in response.context["object_list"] if c.slug == "seoul-bio-hub")
+    assert (hub.member_count, hub.agreement_count) == (2, 1)
+    html = response.content.decode()
+    assert "한국보건산업진흥원" in html  # Seoul Bio Hub's operator
+    assert "결과 10건 중 1–10" in html
+
+
+def test_the_map_places_every_cluster_and_lists_them_as_links(client, seed):
+    html = client.get("/clusters/").content.decode()
+    assert html.count('class="map-point"') == 10
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="korea-map" role="img"' in html
+    map_list = html.split('class="map-list"')[1].split("</nav>")[0]
+    assert map_list.count('<a href="/clusters/') == 10
+    assert 'href="/clusters/osong-medical-complex/"' in map_list
+
+
+def test_the_map_shows_all_matching_clusters_not_only_the_page(client):
+    for index in range(3):
+        ClusterFactory(latitude=36 + index / 10, longitude=127)
+    response = client.get("/clusters/?per_page=1")
+    assert len(response.context["object_list"]) == 1
+    assert response.content.decode().count('class="map-point"') == 3
+
+
+def test_clusters_filter_by_region_and_kind(client, seed):
+    seoul = names_in(client.get("/clusters/?region=seoul"))
+    assert set(seoul) == {
+        "마곡산업단지",
+        "서울바이오허브",
+        "상암DMC",
+        "G밸리 (서울디지털국가산업단지)",
+    }
+    complexes = names_in(client.get("/clusters/?kind=medical_complex"))
+    assert set(complexes) == {"오송첨단의료복합단지", "대구경북첨단의료복합단지"}
+
+
+def test_clusters_order_by_member_count(client, seed):
+    names = names_in(client.get("/clusters/?ordering=-members"))
+    assert names[:2] == ["마곡산업단지", "서울바이오허브"]
+
+
+def test_a_cluster_page_shows_operator_members_by_kind_timeline_and_sources(client, seed):
+    response = client.get("/clusters/seoul-bio-hub/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    groups = {
+        kind: [org.name_ko for org, roles in members]
+        for kind, members in response.context["members_by_kind"]
+    }
+    assert groups == {
+        Organization.Kind.LOCAL_GOVERNMENT.label: ["서울특별시"],
+        Organization.Kind.COMPANY.label: ["한국BMS제약"],
+    }
+    assert "<h3>지방자치단체</h3>" in html and "위탁 기관" in html
+    assert [a.kind for a in response.context["agreements"]] == ["loi"]
+    assert 'class="timeline"' in html and ">2022</h3>" in html
+    assert "서울시, 세계 5위 제약사 BMS와 손잡고" in html  # the source news item
+
+
+def test_a_member_with_two_roles_is_listed_once_with_both(client):
+    membership = ClusterMembershipFactory(role=ClusterMembership.Role.RESIDENT)
+    ClusterMembershipFactory(
+        cluster=membership.cluster,
+        organization=membership.organization,
+        role=ClusterMembership.Role.PARTNER,
+    )
+    response = client.get(membership.cluster.get_absolute_url())
+    [(kind, members)] = response.context["members_by_kind"]
+    assert members == [(membership.organization, ["협력 기관", "입주 기관"])]
+
+
+def test_the_timeline_runs_newest_first_with_unknown_dates_last(client):
+    cluster = ClusterFactory()
+    old = AgreementFactory(cluster=cluster, date=datetime.date(2019, 7, 3))
+    new = AgreementFactory(cluster=cluster, date=datetime.date(2024, 1, 1), date_precision="month")
+    undated = AgreementFactory(cluster=cluster, date=None, date_precision="unknown")
+    AgreementFactory()  # in no cluster: left out
+    response = client.get(cluster.get_absolute_url())
+    assert list(response.context["agreements"]) == [new, old, undated]
+
+
+def test_an_unknown_cluster_is_a_404(client):
+    assert client.get("/clusters/atlantis/").status_code == 404
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_cluster_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    cluster = ClusterFactory(latitude=36.6, longitude=127.3)
+    for _ in range(rows):
+        ClusterMembershipFactory(cluster=cluster)
+        ClusterFactory(latitude=37, longitude=127)
+        agreement = AgreementFactory(cluster=cluster, sources=[NewsItemFactory()])
+        AgreementPartyFactory(agreement=agreement, organization=OrganizationFactory())
+    # count, page of clusters with counts (the map reuses the page when it holds them all)
+    with django_assert_max_num_queries(3):
+        assert client.get("/clusters/?per_page=100").status_code == 200
+    # cluster with operator, memberships with organizations, agreements, parties, news items
+    # citing it, news items mentioning it
+    with django_assert_max_num_queries(6):
+        assert client.get(cluster.get_absolute_url()).status_code == 200

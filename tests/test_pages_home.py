@@ -1,0 +1,96 @@
+"""The home page, the sitemap, the error pages and the admin's "view on site"."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from agreements.models import Agreement
+from orgs.models import Organization
+from tests.factories import AgreementFactory, AgreementPartyFactory, ClusterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_counts_clusters_latest_agreements_and_a_search_box(client, seed):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.context["counts"] == {
+        "organizations": 34,
+        "clusters": 10,
+        "agreements": 7,
+        "news_items": 5,
+    }
+    assert "오송첨단의료복합단지" in html and "서울바이오허브" in html
+    latest = [agreement.title for agreement in response.context["latest_agreements"]]
+    assert latest[0].startswith("BOSTON-SEOUL")  # 2024-11-07, the newest
+    assert len(latest) == 6
+    assert '<form class="search-form" action="/search/"' in html
+    assert 'name="q"' in html
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    for _ in range(rows):
+        AgreementPartyFactory(agreement=AgreementFactory(cluster=ClusterFactory()))
+    # 4 counts, clusters with counts, latest agreements, their parties.
+    with django_assert_max_num_queries(7):
+        assert client.get("/").status_code == 200
+
+
+def test_the_sitemap_lists_every_public_page(client, seed):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    xml = response.content.decode()
+    khidi = Organization.objects.get(slug="khidi")
+    letter = Agreement.objects.get(kind="loi")
+    for path in [
+        "/clusters/",
+        "/organizations/",
+        "/agreements/",
+        "/news/",
+        khidi.get_absolute_url(),
+        letter.get_absolute_url(),
+        letter.sources.get().get_absolute_url(),
+        "/clusters/seoul-bio-hub/",
+    ]:
+        assert f"http://testserver{path}</loc>" in xml, path
+    assert xml.count("<url>") == 5 + 34 + 10 + 7 + 5
+
+
+def test_an_unknown_address_gets_the_sites_404_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<nav class="site-nav"' in html  # the styled page, inside the site's frame
+    assert 'action="/search/"' in html
+
+
+def test_the_500_page_renders_without_a_request():
+    html = render_to_string("500.html")
+    assert '<p class="error-code">500</p>' in html
+    # Self-contained: a failing server may not manage to serve a stylesheet or script.
+    assert "<script" not in html and "/static/" not in html
+
+
+def test_a_failing_view_gets_the_styled_500_page(client, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(Organization.objects, "count", explode)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert 'class="error-page"' in response.content.decode()
+
+
+def test_the_admin_view_on_site_link_leads_to_the_public_page(admin_client, seed):
+    khidi = Organization.objects.get(slug="khidi")
+    content_type = ContentType.objects.get_for_model(Organization)
+    change_page = admin_client.get(reverse("admin:orgs_organization_change", args=[khidi.pk]))
+    shortcut = reverse("admin:view_on_site", args=[content_type.pk, khidi.pk])
+    assert shortcut in change_page.content.decode()
+    response = admin_client.get(shortcut)
+    assert response.status_code == 302
+    assert response.url.endswith("/organizations/khidi/")

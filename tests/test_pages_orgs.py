@@ -1,0 +1,128 @@
+"""The organization list and an organization's page."""
+
+import datetime
+
+import pytest
+
+from orgs.models import Organization
+from tests.factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    NewsItemFactory,
+    OrganizationFactory,
+    organization_with_partners,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_every_organization_with_its_agreement_count(client, seed):
+    response = client.get("/organizations/")
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 34
+    assert len(response.context["object_list"]) == 25
+    khidi = next(o for o in Organization.objects.for_list() if o.slug == "khidi")
+    assert khidi.agreement_count == 3
+    html = client.get("/organizations/?q=khidi").content.decode()
+    assert 'href="/organizations/khidi/"' in html and ">3</td>" in html
+
+
+def test_a_page_shows_names_aliases_kind_region_and_hierarchy(client, seed):
+    response = client.get("/organizations/khidi/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in [
+        "한국보건산업진흥원",
+        "Korea Health Industry Development Institute",
+        "KHIDI",
+        "보산진",
+    ]:
+        assert text in html
+    assert 'href="/organizations/ministry-of-health-and-welfare/"' in html  # its parent
+    ewha = client.get("/organizations/ewha-womans-university/").content.decode()
+    assert 'href="/organizations/ewha-womans-university-medical-center/"' in ewha  # a sub-unit
+
+
+def test_a_page_shows_clusters_with_roles(client, seed):
+    response = client.get("/organizations/khidi/")
+    assert [c.slug for c in response.context["organization"].operated_clusters.all()] == [
+        "seoul-bio-hub"
+    ]
+    sba = client.get("/organizations/sba/")
+    memberships = sba.context["organization"].cluster_memberships.all()
+    assert {(m.cluster.slug, m.role) for m in memberships} == {
+        ("magok", "support"),
+        ("sangam-dmc", "support"),
+        ("g-valley", "support"),
+    }
+
+
+def test_agreements_come_newest_first_with_co_parties_and_roles(client, seed):
+    response = client.get("/organizations/khidi/")
+    agreements = list(response.context["agreements"])
+    assert [a.date for a in agreements] == [
+        datetime.date(2024, 11, 7),
+        datetime.date(2022, 3, 11),
+        None,
+    ]
+    letter = agreements[1]
+    assert {(p.organization.slug, p.role) for p in letter.parties.all()} == {
+        ("seoul-metropolitan-government", "signatory"),
+        ("bms-korea", "signatory"),
+        ("khidi", "signatory"),
+    }
+    html = response.content.decode()
+    assert 'href="/organizations/bms-korea/"' in html
+
+
+def test_the_partners_table_counts_shared_agreements_and_the_latest_date():
+    organization = OrganizationFactory()
+    frequent, occasional, stranger = OrganizationFactory.create_batch(3)
+    for date, partners in [
+        (datetime.date(2020, 5, 1), [frequent]),
+        (datetime.date(2023, 2, 1), [frequent, occasional]),
+    ]:
+        agreement = AgreementFactory(date=date, date_precision="month")
+        for party in [organization, *partners]:
+            AgreementPartyFactory(agreement=agreement, organization=party)
+    AgreementPartyFactory(organization=stranger)  # shares nothing with the organization
+    partners = list(organization.partners())
+    assert partners == [frequent, occasional]
+    assert [(p.shared_agreements, p.latest_date) for p in partners] == [
+        (2, datetime.date(2023, 2, 1)),
+        (1, datetime.date(2023, 2, 1)),
+    ]
+    assert partners[0].latest_date_precision == "month"
+
+
+def test_a_page_shows_partners_and_the_news_items_citing_it(client, seed):
+    response = client.get("/organizations/khidi/")
+    partners = {p.slug: p.shared_agreements for p in response.context["partners"]}
+    assert partners["snuh"] == 1 and partners["bms-korea"] == 1
+    assert "khidi" not in partners
+    assert len(partners) == 19
+    news = {n.title for n in response.context["news_items"]}
+    assert len(news) == 3
+    assert "보건복지부, 바이오 클러스터 활성화 위한 민관 협의체 본격 가동" in news
+    html = response.content.decode()
+    assert "2024년 11월 7일" in html  # the partner table's latest date, at its precision
+
+
+def test_an_unknown_organization_is_a_404(client):
+    assert client.get("/organizations/no-such-body/").status_code == 404
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_organization_pages_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, rows
+):
+    organization = organization_with_partners(rows)
+    for _ in range(rows):
+        AgreementFactory(sources=[NewsItemFactory()])
+    # count, rows with agreement counts and parents, the cluster choices of the filter form
+    with django_assert_max_num_queries(3):
+        assert client.get("/organizations/?per_page=100").status_code == 200
+    # organization with parent; names; children; operated clusters; memberships; clusters;
+    # agreements; their parties; partners; news items citing it; news items mentioning it
+    with django_assert_max_num_queries(11):
+        assert client.get(organization.get_absolute_url()).status_code == 200

@@ -1,0 +1,67 @@
+"""One search box: organizations by any name or alias, clusters and agreements."""
+
+import pytest
+
+from tests.conftest import names_in
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, query, key="organizations"):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return set(names_in(response, key))
+
+
+def test_a_partial_korean_name_finds_every_organization_containing_it(client, seed):
+    assert found(client, "산업진흥") == {
+        "한국보건산업진흥원",
+        "서울산업진흥원",
+        "대구경북첨단의료산업진흥재단",
+        "오송첨단의료산업진흥재단",
+    }
+
+
+@pytest.mark.parametrize("query", ["khidi", "KHIDI", "보산진", "Health Industry Development"])
+def test_an_acronym_short_name_or_english_name_finds_khidi(client, seed, query):
+    assert found(client, query) == {"한국보건산업진흥원"}
+
+
+def test_clusters_and_agreements_are_found_too(client, seed):
+    assert found(client, "바이오허브", "clusters") == {"서울바이오허브"}
+    assert found(client, "Songdo", "clusters") == {"송도 바이오클러스터"}
+    # An agreement is found by its title, or by a party's alias.
+    assert found(client, "보스턴", "agreements") == {
+        "BOSTON-SEOUL BIO & AI Night 2024 (보스턴-서울 바이오&AI 나이트)"
+    }
+    assert "국내 바이오·의료 산업 지원 공동의향서 (서울시-BMS-한국보건산업진흥원)" in found(
+        client, "BMS Korea", "agreements"
+    )
+
+
+def test_the_page_counts_results_and_says_when_nothing_matches(client, seed):
+    response = client.get("/search/", {"q": "존재하지않는기관"})
+    assert response.context["result_count"] == 0
+    assert response.context["organizations"].count() == 0
+    response = client.get("/search/", {"q": "khidi"})
+    assert response.context["organization_count"] == 1
+
+
+def test_an_empty_search_shows_the_box_without_errors(client):
+    response = client.get("/search/", {"q": "  "})
+    assert response.status_code == 200
+    assert response.context["query"] == ""
+    assert "field-errors" not in response.content.decode()
+
+
+def test_an_overlong_search_is_refused_with_a_message(client):
+    response = client.get("/search/", {"q": "가" * 201})
+    assert response.status_code == 200
+    assert response.context["form"].errors["q"]
+    assert "field-errors" in response.content.decode()
+
+
+def test_search_runs_a_fixed_number_of_queries(client, seed, django_assert_max_num_queries):
+    # For organizations, clusters and agreements: the matches and their count; parties.
+    with django_assert_max_num_queries(7):
+        client.get("/search/", {"q": "바이오"})
