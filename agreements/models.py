@@ -231,6 +231,10 @@ class Agreement(TimestampedModel):
         indexes = [
             models.Index(fields=["date"], name="agreements_agr_date_idx"),
             models.Index(fields=["kind", "date"], name="agreements_agr_kind_date_idx"),
+            # The list's "title" order. The default order (date descending, undated last)
+            # needs NULLS LAST in the index, which SQLite refuses: PostgreSQL gets those
+            # indexes from migrations/0005_search_indexes.py.
+            models.Index(fields=["title"], name="agreements_agr_title_idx"),
         ]
 
     def __str__(self):

@@ -93,6 +93,7 @@ class Cluster(TimestampedModel):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         ordering = ["name_ko"]
+        indexes = [models.Index(fields=["name_ko"], name="clusters_cluster_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=choices_check("kind", ClusterKind), name="clusters_cluster_kind_valid"

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bionet.lib.models import TimestampedModel, choices_check
 
 from .choices import Region
+from .search import HasGrams, query_grams, search_grams
 
 ror_id_validator = RegexValidator(
     r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$",
@@ -27,12 +28,28 @@ class OrganizationQuerySet(models.QuerySet):
         alias_match = OrganizationName.objects.filter(
             organization=OuterRef("pk"), name__icontains=query
         )
-        return self.filter(
+        matches = self.filter(
             Q(name_ko__icontains=query)
             | Q(name_en__icontains=query)
             | Q(slug__icontains=query)
             | Exists(alias_match)
         )
+        grams = query_grams(query)
+        if grams and connections[self.db].vendor == "postgresql":
+            # The grams' GIN index narrows the table to a few candidates; the conditions
+            # above keep exactly those that contain the query (see orgs/search.py).
+            matches = matches.filter(HasGrams(grams))
+        return matches
+
+    def refresh_search_grams(self):
+        """Recompute the search grams of these organizations from their names and aliases."""
+        for organization in self.prefetch_related("names"):
+            organization.search_grams = organization.compute_search_grams(
+                [alias.name for alias in organization.names.all()]
+            )
+            Organization.objects.filter(pk=organization.pk).update(
+                search_grams=organization.search_grams
+            )
 
     def with_counts(self):
         """Annotate how many agreements each organization is a party to."""
@@ -101,6 +118,13 @@ class Organization(TimestampedModel):
         help_text=_("Generated test data, never curated: shown as such and removable at once."),
     )
 
+    search_grams = models.TextField(
+        _("search grams"),
+        blank=True,
+        editable=False,
+        help_text=_("Characters and character pairs of all names, kept for fast search."),
+    )
+
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
@@ -132,7 +156,13 @@ class Organization(TimestampedModel):
                 violation_error_message=_("Another organization has this Wikidata ID."),
             ),
         ]
-        indexes = [models.Index(fields=["kind", "name_ko"], name="orgs_org_kind_name_idx")]
+        indexes = [
+            models.Index(fields=["kind", "name_ko"], name="orgs_org_kind_name_idx"),
+            # The list's default order, its region filter and its "recently updated" order.
+            models.Index(fields=["name_ko"], name="orgs_org_name_idx"),
+            models.Index(fields=["region", "name_ko"], name="orgs_org_region_name_idx"),
+            models.Index(fields=["updated"], name="orgs_org_updated_idx"),
+        ]
 
     def __str__(self):
         return self.name_ko
@@ -147,6 +177,9 @@ class Organization(TimestampedModel):
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("An organization cannot be its own ancestor.")})
             ancestor = ancestor.parent
+
+    def compute_search_grams(self, alias_names) -> str:
+        return search_grams(self.name_ko, self.name_en, self.slug, *alias_names)
 
     @property
     def ror_url(self) -> str:
