@@ -1,6 +1,6 @@
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -337,3 +337,20 @@ class AgreementParty(models.Model):
 
     def __str__(self):
         return f"{self.organization} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        # Synthetic records must stay removable without touching curated ones.
+        try:
+            mixed = self.agreement.is_synthetic != self.organization.is_synthetic
+        except ObjectDoesNotExist:
+            return
+        if mixed:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "Curated agreements have only curated parties, and synthetic agreements "
+                        "only synthetic ones."
+                    )
+                }
+            )

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -181,3 +181,20 @@ class ClusterMembership(models.Model):
 
     def __str__(self):
         return f"{self.organization} — {self.cluster} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        # Synthetic records must stay removable without touching curated ones.
+        try:
+            mixed = self.cluster.is_synthetic != self.organization.is_synthetic
+        except ObjectDoesNotExist:
+            return
+        if mixed:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "Curated clusters have only curated members, and synthetic clusters "
+                        "only synthetic ones."
+                    )
+                }
+            )
