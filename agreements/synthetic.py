@@ -342,7 +342,7 @@ def generate(
             for index, org in enumerate(orgs)
         ]
         for row, org in zip(rows, orgs, strict=True):
-            row.search_grams = row.compute_search_grams([name for name, _, _ in org.aliases])
+            row.index_names([name for name, _, _ in org.aliases])
         _bulk_create(Organization, rows, progress("organizations", len(rows)))
         for row, org in zip(rows, orgs, strict=True):
             org.pk = row.pk

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bionet.lib.models import TimestampedModel, choices_check
 
 from .choices import Region
-from .search import HasGrams, query_grams, search_grams
+from .search import GramsField, HasGrams, query_grams, search_columns
 
 ror_id_validator = RegexValidator(
     r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$",
@@ -25,30 +25,27 @@ class OrganizationQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
-        alias_match = OrganizationName.objects.filter(
+        if connections[self.db].vendor == "postgresql" and (grams := query_grams(query)):
+            # The grams' GIN index narrows the table to the few organizations holding every
+            # gram of the query; the substring test on all their names keeps exactly those
+            # that contain it (see orgs/search.py).
+            return self.filter(HasGrams(grams), search_names__icontains=query)
+        aliases = OrganizationName.objects.filter(
             organization=OuterRef("pk"), name__icontains=query
         )
-        matches = self.filter(
+        return self.filter(
             Q(name_ko__icontains=query)
             | Q(name_en__icontains=query)
             | Q(slug__icontains=query)
-            | Exists(alias_match)
+            | Exists(aliases)
         )
-        grams = query_grams(query)
-        if grams and connections[self.db].vendor == "postgresql":
-            # The grams' GIN index narrows the table to a few candidates; the conditions
-            # above keep exactly those that contain the query (see orgs/search.py).
-            matches = matches.filter(HasGrams(grams))
-        return matches
 
-    def refresh_search_grams(self):
-        """Recompute the search grams of these organizations from their names and aliases."""
+    def refresh_search_columns(self):
+        """Recompute the search columns of these organizations from their names and aliases."""
         for organization in self.prefetch_related("names"):
-            organization.search_grams = organization.compute_search_grams(
-                [alias.name for alias in organization.names.all()]
-            )
+            organization.index_names([alias.name for alias in organization.names.all()])
             Organization.objects.filter(pk=organization.pk).update(
-                search_grams=organization.search_grams
+                search_names=organization.search_names, search_grams=organization.search_grams
             )
 
     def with_counts(self):
@@ -118,7 +115,13 @@ class Organization(TimestampedModel):
         help_text=_("Generated test data, never curated: shown as such and removable at once."),
     )
 
-    search_grams = models.TextField(
+    search_names = models.TextField(
+        _("search names"),
+        blank=True,
+        editable=False,
+        help_text=_("All names, slug and aliases, one a line, kept for fast search."),
+    )
+    search_grams = GramsField(
         _("search grams"),
         blank=True,
         editable=False,
@@ -178,8 +181,11 @@ class Organization(TimestampedModel):
                 raise ValidationError({"parent": _("An organization cannot be its own ancestor.")})
             ancestor = ancestor.parent
 
-    def compute_search_grams(self, alias_names) -> str:
-        return search_grams(self.name_ko, self.name_en, self.slug, *alias_names)
+    def index_names(self, alias_names):
+        """Fill the search columns from the names and the given aliases' names."""
+        self.search_names, self.search_grams = search_columns(
+            self.name_ko, self.name_en, self.slug, *alias_names
+        )
 
     @property
     def ror_url(self) -> str:
