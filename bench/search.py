@@ -124,10 +124,17 @@ def measure(repeat: int) -> list[dict]:
 
 def table(rows: list[dict], organizations: int, repeat: int) -> str:
     lines = [
+        "`.ci/with-postgres .venv/bin/python bench/search.py` (a throwaway PostgreSQL; it "
+        "generates the organizations first, about two minutes). Indexed: "
+        "`Organization.objects.search()`; trigram only: the plain `icontains` over names and "
+        "aliases with the trigram indexes in place; unindexed: the same without the search "
+        "indexes.",
+        "",
         f"{organizations:,} organizations on PostgreSQL "
         f"{connection.cursor().connection.server_version // 10000}; each figure is the "
         f"count plus the first page of {PAGE_SIZE}, as the list page runs them, over {repeat} "
-        "runs (median / p95, ms).",
+        "runs (median / p95, ms). Load average at the start: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared).",
         "",
         "| query | kind | matches | indexed | trigram only | unindexed | speed-up (median) |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",

@@ -26,9 +26,12 @@ class OrganizationQuerySet(models.QuerySet):
         if not query:
             return self
         if connections[self.db].vendor == "postgresql" and (grams := query_grams(query)):
-            # The grams' GIN index narrows the table to the few organizations holding every
-            # gram of the query; the substring test on all their names keeps exactly those
-            # that contain it (see orgs/search.py).
+            # The grams' GIN index finds the organizations holding every gram of the query
+            # (see orgs/search.py). A query of one or two characters is a gram itself, so
+            # holding it is containing it; a longer one's grams may lie apart, and the
+            # substring test on all the names keeps exactly those that contain it.
+            if len(query) <= 2:
+                return self.filter(HasGrams(grams))
             return self.filter(HasGrams(grams), search_names__icontains=query)
         return self.names_contain(query)
 
