@@ -12,18 +12,9 @@ from clusters.models import Cluster, ClusterMembership
 from orgs.models import Organization, OrganizationName
 
 from .factories import AgreementFactory, ClusterFactory, OrganizationFactory
+from .test_seed import MODELS
 
 pytestmark = pytest.mark.django_db
-
-MODELS = [
-    Organization,
-    OrganizationName,
-    Cluster,
-    ClusterMembership,
-    NewsItem,
-    Agreement,
-    AgreementParty,
-]
 
 
 def generate(orgs=80, agreements=300, seed=1):
