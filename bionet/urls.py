@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("orgs.urls")),
     path("clusters/", include("clusters.urls")),
+    path("network/", include("agreements.network_urls")),
     path("", include("agreements.urls")),
 ]
