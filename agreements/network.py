@@ -29,7 +29,6 @@ from itertools import islice
 
 import networkx as nx
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -307,7 +306,7 @@ def metric_labels() -> dict[str, str]:
     }
 
 
-def most_connected(graph: nx.Graph, limit: int = MAX_NODES) -> nx.Graph:
+def most_connected(graph: nx.Graph, limit: int) -> nx.Graph:
     """The subgraph of the ``limit`` organizations with most partners (ties: more agreements,
     then slug); the graph itself when it is no larger."""
     if graph.number_of_nodes() <= limit:
@@ -415,6 +414,7 @@ def gexf_bytes(graph: nx.Graph) -> bytes:
 WIDTH = 800
 HEIGHT = 600
 MARGIN = 60  # room for labels around the outermost nodes
+GROUP_GAP = 0.6  # between connected groups, in layout units (a one-organization group is 1)
 FONT_SIZE = 10
 LABEL_STYLE = (
     f'font-size="{FONT_SIZE}" fill="#1f2937" stroke="#ffffff" stroke-width="3" '
@@ -426,34 +426,64 @@ LABEL_STYLE = (
 def layout(graph: nx.Graph, width: int = WIDTH, height: int = HEIGHT) -> dict[str, tuple]:
     """Node positions in viewBox units, rounded to 0.1: a seeded spring layout.
 
-    The graph is rebuilt in slug order first, so the same nodes and edges always land in the
-    same places whatever order they were added in.
+    Each connected group is laid out on its own (rebuilt in slug order first, so the same
+    nodes and edges always land in the same places whatever order they were added in), in a
+    square whose side grows with the square root of its size; the squares are then shelved
+    in rows, largest first, and the whole scaled to the viewBox keeping its proportions.
     """
-    nodes = sorted(graph)
-    if not nodes:
+    if not graph:
         return {}
-    if len(nodes) == 1:
-        return {nodes[0]: (width / 2, height / 2)}
-    ordered = nx.Graph()
-    ordered.add_nodes_from(nodes)
-    ordered.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.edges()))
-    positions = nx.spring_layout(ordered, seed=SEED, iterations=100)
-    xs = [float(p[0]) for p in positions.values()]
-    ys = [float(p[1]) for p in positions.values()]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
+    components = _numbered(nx.connected_components(graph))
+    row_limit = max(
+        math.sqrt(len(components[0])),
+        1.2 * math.sqrt(sum(len(c) for c in components)),
+    )
+    placed: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for nodes in components:
+        side = math.sqrt(len(nodes))
+        if x > 0 and x + side > row_limit:
+            x, y, row_height = 0.0, y + row_height + GROUP_GAP, 0.0
+        for node, (px, py) in _unit_layout(graph, nodes).items():
+            placed[node] = (x + px * side, y + py * side)
+        x += side + GROUP_GAP
+        row_height = max(row_height, side)
+    xs = [p[0] for p in placed.values()]
+    ys = [p[1] for p in placed.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     inner_w, inner_h = width - 2 * MARGIN, height - 2 * MARGIN
+    scale = min(inner_w / span_x, inner_h / span_y)
+    # Centre the drawing in the direction it does not fill.
+    offset_x = MARGIN + (inner_w - span_x * scale) / 2
+    offset_y = MARGIN + (inner_h - span_y * scale) / 2
     return {
         node: (
-            round(MARGIN + (float(positions[node][0]) - min(xs)) / span_x * inner_w, 1),
-            round(MARGIN + (float(positions[node][1]) - min(ys)) / span_y * inner_h, 1),
+            round(offset_x + (px - min(xs)) * scale, 1),
+            round(offset_y + (py - min(ys)) * scale, 1),
         )
-        for node in nodes
+        for node, (px, py) in sorted(placed.items())
+    }
+
+
+def _unit_layout(graph: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
+    """One connected group's positions within the unit square."""
+    if len(nodes) == 1:
+        return {nodes[0]: (0.5, 0.5)}
+    ordered = nx.Graph()
+    ordered.add_nodes_from(nodes)
+    ordered.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.subgraph(nodes).edges()))
+    positions = nx.spring_layout(ordered, k=2 / math.sqrt(len(nodes)), seed=SEED, iterations=200)
+    xs = [float(p[0]) for p in positions.values()]
+    ys = [float(p[1]) for p in positions.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {
+        node: ((float(p[0]) - min(xs)) / span_x, (float(p[1]) - min(ys)) / span_y)
+        for node, p in positions.items()
     }
 
 
 def node_radius(degree: int) -> float:
-    return round(4 + 2.5 * math.sqrt(degree), 1)
+    return round(3 + 1.6 * math.sqrt(degree), 1)
 
 
 def edge_width(weight: int) -> float:
@@ -607,12 +637,12 @@ def draw(
     title: str,
     highlight: str | None = None,
     id_prefix: str = "network",
-    max_nodes: int = MAX_NODES,
+    max_nodes: int | None = None,
 ) -> Drawing:
-    """Draw ``graph``, cut to its ``max_nodes`` most connected organizations if larger.
-
-    The highlighted node is always kept.
+    """Draw ``graph``, cut to its ``max_nodes`` (default MAX_NODES) most connected
+    organizations if larger. The highlighted node is always kept.
     """
+    max_nodes = max_nodes or MAX_NODES
     shown = most_connected(graph, max_nodes)
     if highlight is not None and highlight not in shown:
         shown = sorted_subgraph(graph, [*list(shown)[: max_nodes - 1], highlight])
