@@ -224,20 +224,21 @@ def betweenness(graph: nx.Graph) -> tuple[dict[str, float], int | None]:
     return nx.betweenness_centrality(graph, k=sample, seed=SEED), sample
 
 
-def network_metrics(graph: nx.Graph) -> NetworkMetrics:
+def network_metrics(graph: nx.Graph, *, communities: bool = True) -> NetworkMetrics:
     """Degree, weighted degree, betweenness, brokerage, component and community per node.
 
     Components are numbered from 1, largest first; communities come from networkx's Louvain
-    method with a fixed seed, numbered the same way.
+    method with a fixed seed, numbered the same way. Louvain is the slowest step on a large
+    network: with ``communities=False`` it is skipped and every community number is 0.
     """
     components = _numbered(nx.connected_components(graph))
-    communities = (
-        _numbered(nx.community.louvain_communities(graph, weight="weight", seed=SEED))
-        if graph.number_of_edges()
-        else [[node] for node in sorted(graph)]
-    )
+    if communities and graph.number_of_edges():
+        communities = _numbered(nx.community.louvain_communities(graph, weight="weight", seed=SEED))
+    else:
+        communities = [] if not communities else [[node] for node in sorted(graph)]
     component_of = {node: i for i, nodes in enumerate(components, start=1) for node in nodes}
-    community_of = {node: i for i, nodes in enumerate(communities, start=1) for node in nodes}
+    community_of = dict.fromkeys(graph, 0)
+    community_of.update({node: i for i, nodes in enumerate(communities, start=1) for node in nodes})
     centrality, sample = betweenness(graph)
     by_node = {
         node: OrganizationMetrics(
@@ -687,7 +688,8 @@ def ego_context(organization: Organization, steps=1) -> dict:
         "partner_count": 0,
     }
     if context["in_network"]:
-        metrics = network_metrics(graph)
+        # The partial shows no communities: skip Louvain, the slowest step.
+        metrics = network_metrics(graph, communities=False)
         ego = ego_network(graph, organization.slug, steps)
         context.update(
             drawing=draw(
