@@ -7,7 +7,7 @@ from :mod:`agreements.network`.
 """
 
 from django import forms
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -204,8 +204,11 @@ def _chain_steps(graph, chains):
     return steps_by_chain
 
 
-def _export(content: bytes, extension: str, content_type: str):
-    response = HttpResponse(content, content_type=content_type)
+def _export(chunks, extension: str, content_type: str):
+    """Stream an export: the graph is already built, so no query runs while streaming."""
+    response = StreamingHttpResponse(
+        (chunk.encode() for chunk in chunks), content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="bionet-network.{extension}"'
     return response
 
@@ -226,7 +229,7 @@ def network_graphml(request):
     graph, error = _export_graph(request)
     if error:
         return error
-    return _export(net.graphml_bytes(graph), "graphml", "application/graphml+xml")
+    return _export(net.graphml_chunks(graph), "graphml", "application/graphml+xml")
 
 
 def network_gexf(request):
@@ -234,4 +237,4 @@ def network_gexf(request):
     graph, error = _export_graph(request)
     if error:
         return error
-    return _export(net.gexf_bytes(graph), "gexf", "application/gexf+xml")
+    return _export(net.gexf_chunks(graph), "gexf", "application/gexf+xml")

@@ -180,6 +180,10 @@ def main():
             "/network/organizations/synthetic-00000/",
         ),
         (
+            "GET /network/clusters/<cluster>/ (cluster page)",
+            "/network/clusters/synthetic-cluster-0/",
+        ),
+        (
             "GET /network/path/ (two far-apart organizations)",
             f"/network/path/?source=synthetic-{ORGANIZATIONS - 2:05d}"
             f"&target=synthetic-{ORGANIZATIONS - 1:05d}",

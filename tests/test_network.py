@@ -384,3 +384,23 @@ def test_cluster_context_draws_operator_and_members_only(db):
     assert hrefs == {o.get_absolute_url() for o in (operator, member, idle_member)}
     assert (context["member_count"], context["link_count"]) == (3, 1)
     assert AgreementParty.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("export", "reader"), [(net.graphml_bytes, nx.read_graphml), (net.gexf_bytes, nx.read_gexf)]
+)
+def test_exports_escape_names_and_leave_out_unknown_years(export, reader):
+    graph = net.graph_from_rows(
+        [(1, 1, "mou", None), (1, 2, "mou", None)],
+        [
+            {**org_row(1, "a"), "name_ko": 'A&B <"연구소">\x01'},
+            org_row(2, "b", kind="company"),
+        ],
+    )
+
+    read = read_back(export(graph), reader)
+
+    assert read.nodes["a"]["name_ko"] == 'A&B <"연구소">'
+    assert read.nodes["b"]["kind"] == "company"
+    assert "first_year" not in read.edges["a", "b"]
+    assert float(read.edges["a", "b"]["weight"]) == 1
