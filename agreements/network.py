@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import networkx as nx
+import numpy as np
 from django.db.models import Exists, OuterRef, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -536,6 +537,8 @@ HEIGHT = 600
 MARGIN = 60  # room for labels around the outermost nodes
 GROUP_GAP = 0.6  # between connected groups, in layout units (a one-organization group is 1)
 FONT_SIZE = 10
+MIN_NODE_DISTANCE = 28  # vertically; closer nodes are pushed apart
+LABEL_ASPECT = 3.5  # how many times further apart nodes must be side by side
 LABEL_STYLE = (
     f'font-size="{FONT_SIZE}" fill="#1f2937" stroke="#ffffff" stroke-width="3" '
     'stroke-linejoin="round" paint-order="stroke" text-anchor="middle" '
@@ -568,21 +571,52 @@ def layout(graph: nx.Graph, width: int = WIDTH, height: int = HEIGHT) -> dict[st
             placed[node] = (x + px * side, y + py * side)
         x += side + GROUP_GAP
         row_height = max(row_height, side)
-    xs = [p[0] for p in placed.values()]
-    ys = [p[1] for p in placed.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    inner_w, inner_h = width - 2 * MARGIN, height - 2 * MARGIN
-    scale = min(inner_w / span_x, inner_h / span_y)
-    # Centre the drawing in the direction it does not fill.
-    offset_x = MARGIN + (inner_w - span_x * scale) / 2
-    offset_y = MARGIN + (inner_h - span_y * scale) / 2
+    names = sorted(placed)
+    points = _fit(np.array([placed[n] for n in names], dtype=float), width, height)
+    # Tight groups (everyone in one council) pile up under a spring layout: push apart nodes
+    # whose labels would collide, then fit the result to the viewBox again. Labels are about
+    # LABEL_ASPECT times wider than tall, so distances are measured on a squeezed x axis.
+    squeeze = np.array([1 / LABEL_ASPECT, 1.0])
+    for _round in range(4):
+        points = _fit(_spread(points * squeeze, MIN_NODE_DISTANCE) / squeeze, width, height)
     return {
-        node: (
-            round(offset_x + (px - min(xs)) * scale, 1),
-            round(offset_y + (py - min(ys)) * scale, 1),
-        )
-        for node, (px, py) in sorted(placed.items())
+        name: (round(float(x), 1), round(float(y), 1))
+        for name, (x, y) in zip(names, points, strict=True)
     }
+
+
+def _fit(points, width: int, height: int):
+    """Scale and centre points into the viewBox inside its margins, keeping proportions."""
+    low = points.min(axis=0)
+    span = points.max(axis=0) - low
+    span[span == 0] = 1.0
+    inner = np.array([width - 2 * MARGIN, height - 2 * MARGIN], dtype=float)
+    scale = float(min(inner / span))
+    offset = MARGIN + (inner - span * scale) / 2
+    return offset + (points - low) * scale
+
+
+def _spread(points, min_distance: float, iterations: int = 50):
+    """Move apart, symmetrically, every pair of points closer than ``min_distance``."""
+    points = points.copy()
+    count = len(points)
+    if count < 2:
+        return points
+    # A fixed direction for points that coincide, so the result stays deterministic.
+    fallback = np.stack([np.cos(np.arange(count)), np.sin(np.arange(count))], axis=1)
+    for _ in range(iterations):
+        delta = points[:, None, :] - points[None, :, :]
+        distance = np.sqrt((delta**2).sum(axis=2))
+        np.fill_diagonal(distance, np.inf)
+        overlap = np.clip(min_distance - distance, 0, None)
+        if not overlap.any():
+            break
+        safe = np.where(distance == 0, 1.0, distance)
+        direction = np.where(
+            (distance == 0)[:, :, None], fallback[:, None, :], delta / safe[:, :, None]
+        )
+        points += (direction * (overlap / 2)[:, :, None]).sum(axis=1) / 2
+    return points
 
 
 def _unit_layout(graph: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
@@ -793,7 +827,7 @@ def ego_context(organization: Organization, steps=1) -> dict:
 
     ``steps`` (1 or 2, e.g. straight from ``request.GET.get("steps")``; anything else is 1)
     is how far from the organization the drawing reaches. Ranks are among every organization
-    in the whole network. Four queries.
+    in the whole network. Three queries, whatever the size of the network.
     """
     steps = parse_steps(steps)
     graph = load_network()
@@ -837,7 +871,7 @@ def cluster_context(cluster: Cluster) -> dict:
 
     The network among the cluster's operator and members, joined by any of their agreements
     (inside the cluster or not); members without agreements are drawn unconnected.
-    Four queries.
+    Three queries, whatever the size of the network.
     """
     members = cluster_members(cluster)
     agreements = Agreement.objects.filter(

@@ -368,7 +368,7 @@ def test_ego_context_of_an_organization_without_agreements(db):
     assert context["drawing"] is None
 
 
-def test_cluster_context_draws_operator_and_members_only(db):
+def test_cluster_context_draws_operator_and_members_only(db, django_assert_num_queries):
     operator, member, idle_member, outsider = OrganizationFactory.create_batch(4)
     cluster = ClusterFactory(operator=operator)
     ClusterMembershipFactory(cluster=cluster, organization=member)
@@ -377,7 +377,8 @@ def test_cluster_context_draws_operator_and_members_only(db):
     for organization in (operator, member, outsider):
         AgreementPartyFactory(agreement=agreement, organization=organization)
 
-    context = net.cluster_context(cluster)["cluster_network"]
+    with django_assert_num_queries(3):
+        context = net.cluster_context(cluster)["cluster_network"]
 
     root = ET.fromstring(str(context["drawing"].svg))
     hrefs = {a.get("href") for a in root.iter(f"{SVG}a")}
