@@ -83,7 +83,7 @@ def load_network(agreements=None, *, organizations=None) -> nx.Graph:
     parties = (
         AgreementParty.objects.filter(agreement__in=agreement_ids)
         .order_by()
-        .values_list("agreement_id", "organization_id", "agreement__kind", "agreement__date")
+        .values_list("agreement_id", "organization_id", "agreement__kind", "agreement__date__year")
     )
     # IN (subquery), not a correlated EXISTS: SQLite runs the EXISTS once per organization,
     # which takes a minute at 100,000 agreements; the subquery is computed once.
@@ -116,59 +116,71 @@ def graph_from_rows(
 ) -> nx.Graph:
     """Build the network from plain rows; never touches the database.
 
-    ``parties``: (agreement id, organization id, agreement kind, agreement date or None);
+    ``parties``: (agreement id, organization id, agreement kind, agreement year or None);
     ``organizations``: mappings with pk, slug, name_ko, name_en, kind, region;
     ``clusters``: (organization id, cluster slug) for each membership or operated cluster.
     Nodes and edges are inserted in slug order, so everything computed from the graph
     (layout, paths, communities) comes out the same for the same data.
     """
     organizations = {row["pk"]: row for row in organizations}
+    slug_of = {pk: row["slug"] for pk, row in organizations.items()}
     cluster_slugs = defaultdict(set)
     for organization_id, cluster_slug in clusters:
         cluster_slugs[organization_id].add(cluster_slug)
 
     members = defaultdict(set)
     agreement_info = {}
-    for agreement_id, organization_id, kind, date in parties:
-        members[agreement_id].add(organization_id)
-        agreement_info[agreement_id] = (kind, date.year if date else None)
+    for agreement_id, organization_id, kind, year in parties:
+        if organization_id in slug_of:
+            members[agreement_id].add(slug_of[organization_id])
+        agreement_info[agreement_id] = (kind, year)
 
+    # (first slug, second slug) -> [kinds, agreement ids, first year, last year]
     edges = {}
-    for agreement_id, organization_ids in members.items():
+    for agreement_id, slugs in members.items():
         kind, year = agreement_info[agreement_id]
-        slugs = sorted(organizations[pk]["slug"] for pk in organization_ids if pk in organizations)
+        slugs = sorted(slugs)
         for i, first in enumerate(slugs):
             for second in slugs[i + 1 :]:
                 edge = edges.get((first, second))
                 if edge is None:
-                    edge = edges[(first, second)] = {"kinds": set(), "years": [], "ids": []}
-                edge["kinds"].add(kind)
-                edge["ids"].append(agreement_id)
+                    edges[(first, second)] = [{kind}, [agreement_id], year, year]
+                    continue
+                edge[0].add(kind)
+                edge[1].append(agreement_id)
                 if year is not None:
-                    edge["years"].append(year)
+                    edge[2] = year if edge[2] is None else min(edge[2], year)
+                    edge[3] = year if edge[3] is None else max(edge[3], year)
 
-    graph = nx.Graph(agreement_count=len(members))
-    for pk, row in sorted(organizations.items(), key=lambda item: item[1]["slug"]):
-        graph.add_node(
+    graph = nx.Graph(agreement_count=len(agreement_info))
+    graph.add_nodes_from(
+        (
             row["slug"],
-            pk=pk,
-            name_ko=row["name_ko"],
-            name_en=row["name_en"] or "",
-            kind=row["kind"],
-            region=row["region"] or "",
-            clusters=tuple(sorted(cluster_slugs.get(pk, ()))),
+            {
+                "pk": pk,
+                "name_ko": row["name_ko"],
+                "name_en": row["name_en"] or "",
+                "kind": row["kind"],
+                "region": row["region"] or "",
+                "clusters": tuple(sorted(cluster_slugs.get(pk, ()))),
+            },
         )
-    for (first, second), edge in sorted(edges.items()):
-        years = edge["years"]
-        graph.add_edge(
+        for pk, row in sorted(organizations.items(), key=lambda item: item[1]["slug"])
+    )
+    graph.add_edges_from(
+        (
             first,
             second,
-            weight=len(edge["ids"]),
-            kinds=tuple(sorted(edge["kinds"])),
-            first_year=min(years) if years else None,
-            last_year=max(years) if years else None,
-            agreements=tuple(sorted(edge["ids"])),
+            {
+                "weight": len(ids),
+                "kinds": tuple(sorted(kinds)),
+                "first_year": first_year,
+                "last_year": last_year,
+                "agreements": tuple(sorted(ids)),
+            },
         )
+        for (first, second), (kinds, ids, first_year, last_year) in sorted(edges.items())
+    )
     return graph
 
 

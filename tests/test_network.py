@@ -47,7 +47,7 @@ def graph_of(agreements, clusters=()):
     slugs = sorted({slug for parties in agreements.values() for slug in parties})
     pks = {slug: i for i, slug in enumerate(slugs, start=1)}
     parties = [
-        (agreement_id, pks[slug], "mou", datetime.date(2020 + agreement_id % 3, 1, 1))
+        (agreement_id, pks[slug], "mou", 2020 + agreement_id % 3)
         for agreement_id, members in agreements.items()
         for slug in members
     ]
