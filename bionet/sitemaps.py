@@ -19,6 +19,7 @@ class ListPageSitemap(Sitemap):
             "orgs:organization_list",
             "agreements:agreement_list",
             "agreements:newsitem_list",
+            "network:network",
         ]
 
     def location(self, item):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("orgs.urls")),
     path("clusters/", include("clusters.urls")),
+    path("network/", include("agreements.network_urls")),
     path("", include("agreements.urls")),
 ]
 

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,7 +56,10 @@ class ClusterDetailView(DetailView):
         # Agreements live in an app that depends on this one: look the model up by name.
         news_item_model = apps.get_model("agreements", "NewsItem")
         agreements = self.object.agreements.all()
+        # The collaboration network is drawn by the agreements app, which depends on this one.
+        network = import_module("agreements.network")
         context = super().get_context_data(
+            **network.cluster_context(self.object),
             agreements=agreements.for_list(),
             members_by_kind=self.object.members_by_kind(),
             news_items=news_item_model.objects.citing(agreements),

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +44,10 @@ class OrganizationDetailView(DetailView):
         agreement_model = apps.get_model("agreements", "Agreement")
         news_item_model = apps.get_model("agreements", "NewsItem")
         agreements = agreement_model.objects.involving(self.object)
+        # The collaboration network is drawn by the agreements app, which depends on this one.
+        network = import_module("agreements.network")
         return super().get_context_data(
+            **network.ego_context(self.object, steps=self.request.GET.get("steps")),
             agreements=agreements.for_list(),
             partners=self.object.partners(),
             news_items=news_item_model.objects.citing(agreements),

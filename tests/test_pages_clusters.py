@@ -120,6 +120,6 @@ def test_cluster_pages_run_a_fixed_number_of_queries(client, django_assert_max_n
     with django_assert_max_num_queries(3):
         assert client.get("/clusters/?per_page=100").status_code == 200
     # cluster with operator, memberships with organizations, agreements, parties, news items
-    # citing it, news items mentioning it
-    with django_assert_max_num_queries(6):
+    # citing it, news items mentioning it; the members' network: agreements, parties, organizations
+    with django_assert_max_num_queries(9):
         assert client.get(cluster.get_absolute_url()).status_code == 200

@@ -56,7 +56,7 @@ def test_the_sitemap_lists_every_public_page(client, seed):
         "/clusters/seoul-bio-hub/",
     ]:
         assert f"http://testserver{path}</loc>" in xml, path
-    assert xml.count("<url>") == 5 + 34 + 10 + 7 + 5
+    assert xml.count("<url>") == 6 + 34 + 10 + 7 + 5  # home, 4 lists, network; records
 
 
 def test_an_unknown_address_gets_the_sites_404_page(client):

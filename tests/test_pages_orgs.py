@@ -123,6 +123,7 @@ def test_organization_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         assert client.get("/organizations/?per_page=100").status_code == 200
     # organization with parent; names; children; operated clusters; memberships; clusters;
-    # agreements; their parties; partners; news items citing it; news items mentioning it
-    with django_assert_max_num_queries(11):
+    # agreements; their parties; partners; news items citing it; news items mentioning it;
+    # the ego network's agreements, parties and organizations
+    with django_assert_max_num_queries(14):
         assert client.get(organization.get_absolute_url()).status_code == 200

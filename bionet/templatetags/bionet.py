@@ -39,6 +39,10 @@ SECTIONS = {
     "agreement_detail": "agreements",
     "newsitem_list": "news",
     "newsitem_detail": "news",
+    "network": "network",
+    "network_path": "network",
+    "organization_network": "network",
+    "cluster_network": "network",
 }
 
 

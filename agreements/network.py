@@ -1,0 +1,913 @@
+"""The collaboration network: organizations joined by the agreements they are parties to.
+
+Nodes are organizations (keyed by slug); an edge joins two organizations that are parties to
+the same agreement. Its ``weight`` is the number of agreements they share, ``kinds`` the
+agreement kinds, ``first_year``/``last_year`` the span of the dated ones and ``agreements``
+their ids. An organization in two roles in one agreement counts once.
+
+The module has three layers, so that each can be tested and timed on its own:
+
+* loading (:func:`load_network`): a fixed number of queries over any agreement queryset,
+  whatever its size, feeding :func:`graph_from_rows`, which never touches the database;
+* analysis (:func:`network_metrics`, :func:`most_connected`, :func:`shortest_chains`) and
+  export (:func:`graphml_bytes`, :func:`gexf_bytes`), on a prebuilt ``networkx.Graph``;
+* drawing (:func:`layout`, :func:`network_svg`): a deterministic layout and an inline SVG
+  that needs no JavaScript. The same graph always gives byte-identical SVG.
+
+:func:`ego_context` and :func:`cluster_context` give the ``network/_ego_network.html`` and
+``network/_cluster_network.html`` partials everything they show.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+import networkx as nx
+import numpy as np
+from django.db.models import Exists, OuterRef, Q
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
+
+from clusters.models import Cluster, ClusterMembership
+from orgs.models import Organization
+
+from .models import Agreement, AgreementParty
+
+# The layout and the communities use this seed: the same data always gives the same picture.
+SEED = 20240101
+# Above this many organizations a drawing is cut to the most connected ones.
+MAX_NODES = 150
+# Shortest chains listed at most between two organizations.
+MAX_CHAINS = 10
+# Exact betweenness costs one breadth-first search per organization. Past this many
+# (organizations x edges), it is estimated from a sample of sources, each search a full pass
+# over the edges, so one page never costs more than about this many edge visits.
+BETWEENNESS_BUDGET = 4_000_000
+
+KIND_COLOURS = {
+    Organization.Kind.UNIVERSITY: "#1f77b4",
+    Organization.Kind.HOSPITAL: "#d62728",
+    Organization.Kind.RESEARCH_INSTITUTE: "#2ca02c",
+    Organization.Kind.MINISTRY: "#9467bd",
+    Organization.Kind.LOCAL_GOVERNMENT: "#8c564b",
+    Organization.Kind.PUBLIC_AGENCY: "#ff7f0e",
+    Organization.Kind.ASSOCIATION: "#e377c2",
+    Organization.Kind.COMPANY: "#17becf",
+    Organization.Kind.OTHER: "#7f7f7f",
+}
+
+METRICS = ("degree", "weighted_degree", "betweenness", "brokerage")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_network(agreements=None, *, organizations=None) -> nx.Graph:
+    """The network of ``agreements`` (default: all), in three queries whatever their number.
+
+    One query reads the parties with their agreement's kind and date, one the organizations
+    taking part (plus ``organizations``, an optional queryset of organizations to include even
+    without agreements), one the clusters each belongs to or operates.
+    """
+    if agreements is None:
+        agreements = Agreement.objects.all()
+    agreement_ids = agreements.order_by().values("pk")
+    parties = (
+        AgreementParty.objects.filter(agreement__in=agreement_ids)
+        .order_by()
+        .values_list("agreement_id", "organization_id", "agreement__kind", "agreement__date__year")
+    )
+    # IN (subquery), not a correlated EXISTS: SQLite runs the EXISTS once per organization,
+    # which takes a minute at 100,000 agreements; the subquery is computed once.
+    condition = Q(
+        pk__in=AgreementParty.objects.filter(agreement__in=agreement_ids).values("organization_id")
+    )
+    if organizations is not None:
+        condition |= Q(pk__in=organizations.order_by().values("pk"))
+    organization_rows = (
+        Organization.objects.filter(condition)
+        .order_by()
+        .values("pk", "slug", "name_ko", "name_en", "kind", "region")
+    )
+    cluster_rows = (
+        ClusterMembership.objects.order_by()
+        .values_list("organization_id", "cluster__slug")
+        .union(
+            Cluster.objects.filter(operator__isnull=False)
+            .order_by()
+            .values_list("operator_id", "slug")
+        )
+    )
+    return graph_from_rows(parties, organization_rows, cluster_rows)
+
+
+def graph_from_rows(
+    parties: Iterable[tuple],
+    organizations: Iterable[Mapping],
+    clusters: Iterable[tuple] = (),
+) -> nx.Graph:
+    """Build the network from plain rows; never touches the database.
+
+    ``parties``: (agreement id, organization id, agreement kind, agreement year or None);
+    ``organizations``: mappings with pk, slug, name_ko, name_en, kind, region;
+    ``clusters``: (organization id, cluster slug) for each membership or operated cluster.
+    Nodes and edges are inserted in slug order, so everything computed from the graph
+    (layout, paths, communities) comes out the same for the same data.
+    """
+    organizations = {row["pk"]: row for row in organizations}
+    slug_of = {pk: row["slug"] for pk, row in organizations.items()}
+    cluster_slugs = defaultdict(set)
+    for organization_id, cluster_slug in clusters:
+        cluster_slugs[organization_id].add(cluster_slug)
+
+    members = defaultdict(set)
+    agreement_info = {}
+    for agreement_id, organization_id, kind, year in parties:
+        if organization_id in slug_of:
+            members[agreement_id].add(slug_of[organization_id])
+        agreement_info[agreement_id] = (kind, year)
+
+    # (first slug, second slug) -> [kinds, agreement ids, first year, last year]
+    edges = {}
+    for agreement_id, slugs in members.items():
+        kind, year = agreement_info[agreement_id]
+        slugs = sorted(slugs)
+        for i, first in enumerate(slugs):
+            for second in slugs[i + 1 :]:
+                edge = edges.get((first, second))
+                if edge is None:
+                    edges[(first, second)] = [{kind}, [agreement_id], year, year]
+                    continue
+                edge[0].add(kind)
+                edge[1].append(agreement_id)
+                if year is not None:
+                    edge[2] = year if edge[2] is None else min(edge[2], year)
+                    edge[3] = year if edge[3] is None else max(edge[3], year)
+
+    graph = nx.Graph(agreement_count=len(agreement_info))
+    graph.add_nodes_from(
+        (
+            row["slug"],
+            {
+                "pk": pk,
+                "name_ko": row["name_ko"],
+                "name_en": row["name_en"] or "",
+                "kind": row["kind"],
+                "region": row["region"] or "",
+                "clusters": tuple(sorted(cluster_slugs.get(pk, ()))),
+            },
+        )
+        for pk, row in sorted(organizations.items(), key=lambda item: item[1]["slug"])
+    )
+    graph.add_edges_from(
+        (
+            first,
+            second,
+            {
+                "weight": len(ids),
+                "kinds": tuple(sorted(kinds)),
+                "first_year": first_year,
+                "last_year": last_year,
+                "agreements": tuple(sorted(ids)),
+            },
+        )
+        for (first, second), (kinds, ids, first_year, last_year) in sorted(edges.items())
+    )
+    return graph
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class OrganizationMetrics:
+    degree: int
+    weighted_degree: int
+    betweenness: float
+    brokerage: int
+    component: int
+    community: int
+
+
+@dataclass
+class NetworkMetrics:
+    """Metrics of every organization, plus the network's components and communities."""
+
+    by_node: dict[str, OrganizationMetrics]
+    components: list[list[str]]
+    communities: list[list[str]]
+    # How many organizations betweenness was estimated from; None when computed exactly.
+    betweenness_sample: int | None = None
+    ranks: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def rank(self, slug: str, metric: str) -> int:
+        """1 for the highest value; ties share the better rank."""
+        if metric not in self.ranks:
+            values = sorted((getattr(m, metric) for m in self.by_node.values()), reverse=True)
+            first_at = {}
+            for position, value in enumerate(values, start=1):
+                first_at.setdefault(value, position)
+            self.ranks[metric] = {
+                node: first_at[getattr(m, metric)] for node, m in self.by_node.items()
+            }
+        return self.ranks[metric][slug]
+
+
+def brokerage(graph: nx.Graph, node: str) -> int:
+    """How many distinct clusters ``node``'s partners belong to or operate."""
+    spanned = set()
+    for partner in graph[node]:
+        spanned.update(graph.nodes[partner].get("clusters", ()))
+    return len(spanned)
+
+
+def betweenness(graph: nx.Graph) -> tuple[dict[str, float], int | None]:
+    """Normalized betweenness centrality, and the sample size when it had to be estimated."""
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+    if nodes * max(edges, 1) <= BETWEENNESS_BUDGET:
+        return nx.betweenness_centrality(graph), None
+    sample = max(2, BETWEENNESS_BUDGET // max(edges, 1))
+    if sample >= nodes:
+        return nx.betweenness_centrality(graph), None
+    return nx.betweenness_centrality(graph, k=sample, seed=SEED), sample
+
+
+def network_metrics(graph: nx.Graph, *, communities: bool = True) -> NetworkMetrics:
+    """Degree, weighted degree, betweenness, brokerage, component and community per node.
+
+    Components are numbered from 1, largest first; communities come from networkx's Louvain
+    method with a fixed seed, numbered the same way. Louvain is the slowest step on a large
+    network: with ``communities=False`` it is skipped and every community number is 0.
+    """
+    components = _numbered(nx.connected_components(graph))
+    if communities and graph.number_of_edges():
+        communities = _numbered(nx.community.louvain_communities(graph, weight="weight", seed=SEED))
+    else:
+        communities = [] if not communities else [[node] for node in sorted(graph)]
+    component_of = {node: i for i, nodes in enumerate(components, start=1) for node in nodes}
+    community_of = dict.fromkeys(graph, 0)
+    community_of.update({node: i for i, nodes in enumerate(communities, start=1) for node in nodes})
+    centrality, sample = betweenness(graph)
+    by_node = {
+        node: OrganizationMetrics(
+            degree=graph.degree(node),
+            weighted_degree=graph.degree(node, weight="weight"),
+            betweenness=round(centrality[node], 6),
+            brokerage=brokerage(graph, node),
+            component=component_of[node],
+            community=community_of[node],
+        )
+        for node in graph
+    }
+    return NetworkMetrics(by_node, components, communities, sample)
+
+
+def _numbered(groups: Iterable[Iterable[str]]) -> list[list[str]]:
+    """Groups as sorted lists, largest first, ties by their first slug."""
+    return sorted((sorted(group) for group in groups), key=lambda g: (-len(g), g[0]))
+
+
+def ranked(graph: nx.Graph, metrics: NetworkMetrics, order: str = "degree", limit: int = 25):
+    """The top ``limit`` organizations by ``order`` (one of METRICS), as table rows."""
+    if order not in METRICS:
+        order = "degree"
+    nodes = sorted(
+        metrics.by_node,
+        key=lambda node: (
+            -getattr(metrics.by_node[node], order),
+            -metrics.by_node[node].degree,
+            node,
+        ),
+    )
+    return [
+        {
+            "rank": metrics.rank(node, order),
+            "organization": node_organization(graph, node),
+            "kind": graph.nodes[node]["kind"],
+            "metrics": metrics.by_node[node],
+        }
+        for node in nodes[:limit]
+    ]
+
+
+def organization_ranks(metrics: NetworkMetrics, slug: str) -> list[dict]:
+    """``slug``'s value and rank for each metric, out of every organization in the network."""
+    total = len(metrics.by_node)
+    labels = metric_labels()
+    return [
+        {
+            "metric": metric,
+            "label": labels[metric],
+            "value": getattr(metrics.by_node[slug], metric),
+            "rank": metrics.rank(slug, metric),
+            "of": total,
+        }
+        for metric in METRICS
+    ]
+
+
+def metric_labels() -> dict[str, str]:
+    return {
+        "degree": gettext("Partners"),
+        "weighted_degree": gettext("Shared agreements"),
+        "betweenness": gettext("Betweenness"),
+        "brokerage": gettext("Clusters spanned"),
+    }
+
+
+def most_connected(graph: nx.Graph, limit: int) -> nx.Graph:
+    """The subgraph of the ``limit`` organizations with most partners (ties: more agreements,
+    then slug); the graph itself when it is no larger."""
+    if graph.number_of_nodes() <= limit:
+        return graph
+    keep = sorted(graph, key=lambda n: (-graph.degree(n), -graph.degree(n, weight="weight"), n))[
+        :limit
+    ]
+    return sorted_subgraph(graph, keep)
+
+
+def sorted_subgraph(graph: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
+    """An independent copy of the subgraph on ``nodes``, nodes and edges in slug order."""
+    keep = set(nodes)
+    subgraph = nx.Graph()
+    subgraph.add_nodes_from((n, graph.nodes[n]) for n in sorted(keep))
+    subgraph.add_edges_from(
+        sorted(
+            (min(u, v), max(u, v), data)
+            for u, v, data in graph.edges(keep, data=True)
+            if u in keep and v in keep
+        )
+    )
+    return subgraph
+
+
+def ego_network(graph: nx.Graph, slug: str, steps: int = 1) -> nx.Graph:
+    """``slug`` and the organizations within ``steps`` agreements of it."""
+    return sorted_subgraph(graph, nx.single_source_shortest_path_length(graph, slug, steps))
+
+
+def shortest_chains(graph: nx.Graph, source: str, target: str, limit: int = MAX_CHAINS):
+    """Up to ``limit`` shortest chains of organizations from ``source`` to ``target``.
+
+    Each chain is a list of node slugs; an empty list when they are not connected.
+    """
+    if source not in graph or target not in graph:
+        return []
+    try:
+        return list(islice(nx.all_shortest_paths(graph, source, target), limit))
+    except nx.NetworkXNoPath:
+        return []
+
+
+def node_organization(graph: nx.Graph, node: str) -> dict:
+    """What a template needs to show and link one organization of the graph."""
+    data = graph.nodes[node]
+    return {
+        "slug": node,
+        "name_ko": data["name_ko"],
+        "name_en": data["name_en"],
+        "kind": data["kind"],
+        "kind_label": kind_labels().get(data["kind"], data["kind"]),
+        "url": Organization(slug=node).get_absolute_url(),
+    }
+
+
+# --------------------------------------------------------------------------- export
+
+
+# Attributes of the exported files: (name, GraphML type, GEXF type).
+NODE_ATTRIBUTES = (
+    ("label", "string", "string"),
+    ("slug", "string", "string"),
+    ("name_ko", "string", "string"),
+    ("name_en", "string", "string"),
+    ("kind", "string", "string"),
+    ("region", "string", "string"),
+    ("clusters", "string", "string"),
+    ("degree", "int", "integer"),
+    ("weighted_degree", "int", "integer"),
+    ("brokerage", "int", "integer"),
+)
+EDGE_ATTRIBUTES = (
+    ("weight", "int", None),  # GEXF has its own weight attribute
+    ("kinds", "string", "string"),
+    ("first_year", "int", "integer"),
+    ("last_year", "int", "integer"),
+)
+# Characters XML 1.0 cannot hold at all, even escaped.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def export_rows(graph: nx.Graph):
+    """Node and edge attributes as the exported files hold them, in slug order.
+
+    Nodes carry their slug, label (Korean name), names, kind, region, clusters
+    (';'-separated slugs), degree, weighted degree and brokerage; edges weight, kinds
+    (';'-separated) and the first and last year (left out when no shared agreement is dated).
+    Returns two iterators: (slug, attributes) and (first, second, attributes).
+    """
+    nodes = (
+        (
+            node,
+            {
+                "label": data["name_ko"],
+                "slug": node,
+                "name_ko": data["name_ko"],
+                "name_en": data["name_en"],
+                "kind": data["kind"],
+                "region": data["region"],
+                "clusters": ";".join(data["clusters"]),
+                "degree": graph.degree(node),
+                "weighted_degree": graph.degree(node, weight="weight"),
+                "brokerage": brokerage(graph, node),
+            },
+        )
+        for node, data in graph.nodes(data=True)
+    )
+    edges = (
+        (
+            first,
+            second,
+            {
+                "weight": data["weight"],
+                "kinds": ";".join(data["kinds"]),
+                "first_year": data["first_year"],
+                "last_year": data["last_year"],
+            },
+        )
+        for first, second, data in graph.edges(data=True)
+    )
+    return nodes, edges
+
+
+def _xml_text(value) -> str:
+    return xml_escape(_XML_INVALID.sub("", str(value)))
+
+
+def _xml_attr(value) -> str:
+    return quoteattr(_XML_INVALID.sub("", str(value)))
+
+
+def graphml_chunks(graph: nx.Graph) -> Iterator[str]:
+    """The graph as GraphML, a piece at a time (Cytoscape, Gephi, yEd and networkx read it).
+
+    Written here rather than with networkx's writer, which builds the whole document in
+    memory first: streaming keeps a 100,000-agreement export several times faster and small.
+    """
+    yield (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+    )
+    for domain, attributes in (("node", NODE_ATTRIBUTES), ("edge", EDGE_ATTRIBUTES)):
+        for name, graphml_type, _gexf_type in attributes:
+            yield (
+                f'<key id="{domain}_{name}" for="{domain}" attr.name="{name}" '
+                f'attr.type="{graphml_type}"/>\n'
+            )
+    yield '<graph edgedefault="undirected">\n'
+    nodes, edges = export_rows(graph)
+    for node, attributes in nodes:
+        data = "".join(
+            f'<data key="node_{name}">{_xml_text(value)}</data>'
+            for name, value in attributes.items()
+        )
+        yield f"<node id={_xml_attr(node)}>{data}</node>\n"
+    for first, second, attributes in edges:
+        data = "".join(
+            f'<data key="edge_{name}">{_xml_text(value)}</data>'
+            for name, value in attributes.items()
+            if value is not None
+        )
+        yield f"<edge source={_xml_attr(first)} target={_xml_attr(second)}>{data}</edge>\n"
+    yield "</graph>\n</graphml>\n"
+
+
+def gexf_chunks(graph: nx.Graph) -> Iterator[str]:
+    """The graph as GEXF 1.2, a piece at a time (Gephi and networkx read it)."""
+    yield (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
+        "<meta><creator>Bionet</creator></meta>\n"
+        '<graph defaultedgetype="undirected" mode="static">\n'
+    )
+    for domain, attributes in (("node", NODE_ATTRIBUTES), ("edge", EDGE_ATTRIBUTES)):
+        yield f'<attributes class="{domain}" mode="static">\n'
+        for name, _graphml_type, gexf_type in attributes:
+            if gexf_type is not None and name != "label":
+                yield f'<attribute id="{domain}_{name}" title="{name}" type="{gexf_type}"/>\n'
+        yield "</attributes>\n"
+    nodes, edges = export_rows(graph)
+    yield "<nodes>\n"
+    for node, attributes in nodes:
+        label = attributes.pop("label")
+        values = "".join(
+            f'<attvalue for="node_{name}" value={_xml_attr(value)}/>'
+            for name, value in attributes.items()
+        )
+        yield (
+            f"<node id={_xml_attr(node)} label={_xml_attr(label)}>"
+            f"<attvalues>{values}</attvalues></node>\n"
+        )
+    yield "</nodes>\n<edges>\n"
+    for number, (first, second, attributes) in enumerate(edges):
+        weight = attributes.pop("weight")
+        values = "".join(
+            f'<attvalue for="edge_{name}" value={_xml_attr(value)}/>'
+            for name, value in attributes.items()
+            if value is not None
+        )
+        yield (
+            f'<edge id="{number}" source={_xml_attr(first)} target={_xml_attr(second)} '
+            f'weight="{weight}"><attvalues>{values}</attvalues></edge>\n'
+        )
+    yield "</edges>\n</graph>\n</gexf>\n"
+
+
+def graphml_bytes(graph: nx.Graph) -> bytes:
+    return "".join(graphml_chunks(graph)).encode()
+
+
+def gexf_bytes(graph: nx.Graph) -> bytes:
+    return "".join(gexf_chunks(graph)).encode()
+
+
+# --------------------------------------------------------------------------- drawing
+
+WIDTH = 800
+HEIGHT = 600
+MARGIN = 60  # room for labels around the outermost nodes
+GROUP_GAP = 0.6  # between connected groups, in layout units (a one-organization group is 1)
+FONT_SIZE = 10
+MIN_NODE_DISTANCE = 28  # vertically; closer nodes are pushed apart
+LABEL_ASPECT = 3.5  # how many times further apart nodes must be side by side
+LABEL_STYLE = (
+    f'font-size="{FONT_SIZE}" fill="#1f2937" stroke="#ffffff" stroke-width="3" '
+    'stroke-linejoin="round" paint-order="stroke" text-anchor="middle" '
+    "font-family=\"'Noto Sans KR','Apple SD Gothic Neo','Malgun Gothic',system-ui,sans-serif\""
+)
+
+
+def layout(graph: nx.Graph, width: int = WIDTH, height: int = HEIGHT) -> dict[str, tuple]:
+    """Node positions in viewBox units, rounded to 0.1: a seeded spring layout.
+
+    Each connected group is laid out on its own (rebuilt in slug order first, so the same
+    nodes and edges always land in the same places whatever order they were added in), in a
+    square whose side grows with the square root of its size; the squares are then shelved
+    in rows, largest first, and the whole scaled to the viewBox keeping its proportions.
+    """
+    if not graph:
+        return {}
+    components = _numbered(nx.connected_components(graph))
+    row_limit = max(
+        math.sqrt(len(components[0])),
+        1.2 * math.sqrt(sum(len(c) for c in components)),
+    )
+    placed: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for nodes in components:
+        side = math.sqrt(len(nodes))
+        if x > 0 and x + side > row_limit:
+            x, y, row_height = 0.0, y + row_height + GROUP_GAP, 0.0
+        for node, (px, py) in _unit_layout(graph, nodes).items():
+            placed[node] = (x + px * side, y + py * side)
+        x += side + GROUP_GAP
+        row_height = max(row_height, side)
+    names = sorted(placed)
+    points = _fit(np.array([placed[n] for n in names], dtype=float), width, height)
+    # Tight groups (everyone in one council) pile up under a spring layout: push apart nodes
+    # whose labels would collide, then fit the result to the viewBox again. Labels are about
+    # LABEL_ASPECT times wider than tall, so distances are measured on a squeezed x axis.
+    squeeze = np.array([1 / LABEL_ASPECT, 1.0])
+    for _round in range(4):
+        points = _fit(_spread(points * squeeze, MIN_NODE_DISTANCE) / squeeze, width, height)
+    return {
+        name: (round(float(x), 1), round(float(y), 1))
+        for name, (x, y) in zip(names, points, strict=True)
+    }
+
+
+def _fit(points, width: int, height: int):
+    """Scale and centre points into the viewBox inside its margins, keeping proportions."""
+    low = points.min(axis=0)
+    span = points.max(axis=0) - low
+    span[span == 0] = 1.0
+    inner = np.array([width - 2 * MARGIN, height - 2 * MARGIN], dtype=float)
+    scale = float(min(inner / span))
+    offset = MARGIN + (inner - span * scale) / 2
+    return offset + (points - low) * scale
+
+
+def _spread(points, min_distance: float, iterations: int = 50):
+    """Move apart, symmetrically, every pair of points closer than ``min_distance``."""
+    points = points.copy()
+    count = len(points)
+    if count < 2:
+        return points
+    # A fixed direction for points that coincide, so the result stays deterministic.
+    fallback = np.stack([np.cos(np.arange(count)), np.sin(np.arange(count))], axis=1)
+    for _ in range(iterations):
+        delta = points[:, None, :] - points[None, :, :]
+        distance = np.sqrt((delta**2).sum(axis=2))
+        np.fill_diagonal(distance, np.inf)
+        overlap = np.clip(min_distance - distance, 0, None)
+        if not overlap.any():
+            break
+        safe = np.where(distance == 0, 1.0, distance)
+        direction = np.where(
+            (distance == 0)[:, :, None], fallback[:, None, :], delta / safe[:, :, None]
+        )
+        points += (direction * (overlap / 2)[:, :, None]).sum(axis=1) / 2
+    return points
+
+
+def _unit_layout(graph: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
+    """One connected group's positions within the unit square."""
+    if len(nodes) == 1:
+        return {nodes[0]: (0.5, 0.5)}
+    ordered = nx.Graph()
+    ordered.add_nodes_from(nodes)
+    ordered.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.subgraph(nodes).edges()))
+    positions = nx.spring_layout(ordered, k=2 / math.sqrt(len(nodes)), seed=SEED, iterations=200)
+    xs = [float(p[0]) for p in positions.values()]
+    ys = [float(p[1]) for p in positions.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {
+        node: ((float(p[0]) - min(xs)) / span_x, (float(p[1]) - min(ys)) / span_y)
+        for node, p in positions.items()
+    }
+
+
+def node_radius(degree: int) -> float:
+    return round(3 + 1.6 * math.sqrt(degree), 1)
+
+
+def edge_width(weight: int) -> float:
+    return round(min(1 + 1.5 * math.log2(weight), 8), 1)
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def kind_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Organization.Kind.choices}
+
+
+def agreement_kind_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Agreement.Kind.choices}
+
+
+def edge_description(graph: nx.Graph, first: str, second: str) -> str:
+    """'A — B: 3 shared agreements (MOU, Council), 2019–2024'."""
+    data = graph.edges[first, second]
+    kinds = agreement_kind_labels()
+    text = ngettext(
+        "%(first)s — %(second)s: %(count)d shared agreement (%(kinds)s)",
+        "%(first)s — %(second)s: %(count)d shared agreements (%(kinds)s)",
+        data["weight"],
+    ) % {
+        "first": graph.nodes[first]["name_ko"],
+        "second": graph.nodes[second]["name_ko"],
+        "count": data["weight"],
+        "kinds": ", ".join(kinds.get(k, k) for k in data["kinds"]),
+    }
+    if data["first_year"] is not None:
+        years = (
+            str(data["first_year"])
+            if data["first_year"] == data["last_year"]
+            else f"{data['first_year']}–{data['last_year']}"
+        )
+        text = f"{text}, {years}"
+    return text
+
+
+def network_svg(
+    graph: nx.Graph,
+    *,
+    title: str,
+    positions: Mapping[str, tuple] | None = None,
+    degrees: Mapping[str, int] | None = None,
+    highlight: str | None = None,
+    id_prefix: str = "network",
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> SafeString:
+    """The graph as one inline ``<svg>``: a linked, labelled circle per organization.
+
+    Nodes are coloured by organization kind and sized by ``degrees`` (default: their degree
+    in ``graph``; pass the whole network's to size a cut-out the same way); edges are as wide
+    as their weight. ``highlight`` rings one node (the ego of an ego network). Everything
+    shown is escaped; presentation attributes draw it without a stylesheet, CSS classes let
+    the site's stylesheet restyle it.
+    """
+    if positions is None:
+        positions = layout(graph, width, height)
+    if degrees is None:
+        degrees = dict(graph.degree())
+    kinds = kind_labels()
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    description = ngettext(
+        "%(nodes)d organization and %(edges)d link between them.",
+        "%(nodes)d organizations and %(edges)d links between them.",
+        graph.number_of_nodes(),
+    ) % {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="network-graph" role="img" '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+        '<g class="network-edges">',
+    ]
+    for first, second, data in sorted(graph.edges(data=True), key=lambda e: sorted(e[:2])):
+        first, second = sorted((first, second))
+        x1, y1 = positions[first]
+        x2, y2 = positions[second]
+        parts.append(
+            f'<line class="network-edge" x1="{_fmt(x1)}" y1="{_fmt(y1)}" x2="{_fmt(x2)}" '
+            f'y2="{_fmt(y2)}" stroke="#9ca3af" stroke-opacity="0.7" '
+            f'stroke-width="{_fmt(edge_width(data["weight"]))}">'
+            f"<title>{escape(edge_description(graph, first, second))}</title></line>"
+        )
+    parts.append('</g><g class="network-nodes">')
+    for node in sorted(graph):
+        data = graph.nodes[node]
+        x, y = positions[node]
+        radius = node_radius(degrees.get(node, 0))
+        degree = degrees.get(node, 0)
+        tooltip = ngettext(
+            "%(name)s (%(kind)s): %(count)d partner",
+            "%(name)s (%(kind)s): %(count)d partners",
+            degree,
+        ) % {
+            "name": data["name_ko"],
+            "kind": kinds.get(data["kind"], data["kind"]),
+            "count": degree,
+        }
+        ring = (
+            ' stroke="#111827" stroke-width="3"'
+            if node == highlight
+            else ' stroke="#ffffff" stroke-width="1.5"'
+        )
+        css_class = "network-node network-ego" if node == highlight else "network-node"
+        parts.append(
+            f'<a class="{css_class}" href="{escape(Organization(slug=node).get_absolute_url())}" '
+            f'data-kind="{escape(data["kind"])}"><title>{escape(tooltip)}</title>'
+            f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(radius)}" '
+            f'fill="{KIND_COLOURS.get(data["kind"], "#7f7f7f")}"{ring}/>'
+            f'<text x="{_fmt(x)}" y="{_fmt(y + radius + FONT_SIZE + 1)}" {LABEL_STYLE}>'
+            f"{escape(data['name_ko'])}</text></a>"
+        )
+    parts.append("</g></svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+
+
+def legend(graph: nx.Graph) -> list[dict]:
+    """The organization kinds present in ``graph``, in the kinds' own order, with colours."""
+    present = {data["kind"] for _, data in graph.nodes(data=True)}
+    return [
+        {"kind": value, "label": label, "colour": KIND_COLOURS[value]}
+        for value, label in Organization.Kind.choices
+        if value in present
+    ]
+
+
+@dataclass
+class Drawing:
+    """A drawn (possibly cut) network: its SVG, legend and what was left out."""
+
+    svg: SafeString
+    legend: list[dict]
+    shown: int
+    total: int
+
+    @property
+    def is_cut(self) -> bool:
+        return self.shown < self.total
+
+
+def draw(
+    graph: nx.Graph,
+    *,
+    title: str,
+    highlight: str | None = None,
+    id_prefix: str = "network",
+    max_nodes: int | None = None,
+) -> Drawing:
+    """Draw ``graph``, cut to its ``max_nodes`` (default MAX_NODES) most connected
+    organizations if larger. The highlighted node is always kept.
+    """
+    max_nodes = max_nodes or MAX_NODES
+    shown = most_connected(graph, max_nodes)
+    if highlight is not None and highlight not in shown:
+        shown = sorted_subgraph(graph, [*list(shown)[: max_nodes - 1], highlight])
+    svg = network_svg(
+        shown,
+        title=title,
+        degrees=dict(graph.degree()),
+        highlight=highlight,
+        id_prefix=id_prefix,
+    )
+    return Drawing(svg, legend(shown), shown.number_of_nodes(), graph.number_of_nodes())
+
+
+# --------------------------------------------------------------------------- partials
+
+
+def parse_steps(value) -> int:
+    """1 or 2 steps; anything else (missing, malformed, out of range) is 1."""
+    try:
+        steps = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return steps if steps in (1, 2) else 1
+
+
+def ego_context(organization: Organization, steps=1) -> dict:
+    """Context for ``network/_ego_network.html``: ``{"ego_network": {...}}``.
+
+    ``steps`` (1 or 2, e.g. straight from ``request.GET.get("steps")``; anything else is 1)
+    is how far from the organization the drawing reaches. Ranks are among every organization
+    in the whole network. Three queries, whatever the size of the network.
+    """
+    steps = parse_steps(steps)
+    graph = load_network()
+    context = {
+        "organization": organization,
+        "steps": steps,
+        "in_network": organization.slug in graph,
+        "drawing": None,
+        "ranks": [],
+        "betweenness_sample": None,
+        "partner_count": 0,
+    }
+    if context["in_network"]:
+        # The partial shows no communities: skip Louvain, the slowest step.
+        metrics = network_metrics(graph, communities=False)
+        ego = ego_network(graph, organization.slug, steps)
+        context.update(
+            drawing=draw(
+                ego,
+                title=gettext("Collaboration network of %(name)s") % {"name": organization},
+                highlight=organization.slug,
+                id_prefix=f"ego-{organization.slug}",
+            ),
+            ranks=organization_ranks(metrics, organization.slug),
+            betweenness_sample=metrics.betweenness_sample,
+            partner_count=graph.degree(organization.slug),
+        )
+    return {"ego_network": context}
+
+
+def cluster_members(cluster: Cluster):
+    """The cluster's operator and member organizations."""
+    return Organization.objects.filter(
+        Q(pk=cluster.operator_id)
+        | Exists(ClusterMembership.objects.filter(cluster=cluster, organization=OuterRef("pk")))
+    )
+
+
+def cluster_context(cluster: Cluster) -> dict:
+    """Context for ``network/_cluster_network.html``: ``{"cluster_network": {...}}``.
+
+    The network among the cluster's operator and members, joined by any of their agreements
+    (inside the cluster or not); members without agreements are drawn unconnected.
+    Three queries, whatever the size of the network.
+    """
+    members = cluster_members(cluster)
+    agreements = Agreement.objects.filter(
+        Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), organization__in=members))
+    )
+    graph = load_network(agreements, organizations=members)
+    member_slugs = [
+        node for node, data in graph.nodes(data=True) if cluster.slug in data["clusters"]
+    ]
+    network = sorted_subgraph(graph, member_slugs)
+    drawing = (
+        draw(
+            network,
+            title=gettext("Collaboration network of %(cluster)s") % {"cluster": cluster},
+            id_prefix=f"cluster-{cluster.slug}",
+        )
+        if network.number_of_nodes()
+        else None
+    )
+    return {
+        "cluster_network": {
+            "cluster": cluster,
+            "drawing": drawing,
+            "member_count": network.number_of_nodes(),
+            "link_count": network.number_of_edges(),
+        }
+    }

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import network_views as views
+
+app_name = "network"
+
+urlpatterns = [
+    path("", views.network, name="network"),
+    path("path/", views.network_path, name="network_path"),
+    path("bionet-network.graphml", views.network_graphml, name="network_graphml"),
+    path("bionet-network.gexf", views.network_gexf, name="network_gexf"),
+    path("organizations/<slug:slug>/", views.organization_network, name="organization_network"),
+    path("clusters/<slug:slug>/", views.cluster_network, name="cluster_network"),
+]

@@ -1,0 +1,240 @@
+"""Pages of the collaboration network: the whole network, ego and cluster networks, the
+"how are these two connected?" finder and the GraphML/GEXF exports.
+
+Every page binds the agreement list's filters (:class:`AgreementFilterSet`), so a network is
+always the network of the agreements a user has selected; the drawing and the numbers come
+from :mod:`agreements.network`.
+"""
+
+from django import forms
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster
+from orgs.models import Organization
+
+from . import network as net
+from .filters import AgreementFilterSet
+from .models import Agreement
+
+# The agreement list's filters that make sense for a network (no text search, no ordering).
+NETWORK_FILTERS = ("cluster", "kind", "year_from", "year_to", "organization_kind")
+# Agreements listed under one step of a chain; the rest are counted.
+AGREEMENTS_PER_STEP = 5
+
+
+def _filtered(request):
+    """The bound filter set over all agreements, and the query string to carry it on."""
+    filterset = AgreementFilterSet(request.GET or None, queryset=Agreement.objects.all())
+    query = request.GET.copy()
+    for name in list(query):
+        if name not in NETWORK_FILTERS:
+            del query[name]
+    return filterset, query.urlencode()
+
+
+def _filter_fields(filterset):
+    return [filterset.form[name] for name in NETWORK_FILTERS]
+
+
+def network(request):
+    """The network of the filtered agreements, drawn and ranked.
+
+    Template: ``network/network.html``. Context: ``filter``, ``filter_fields``,
+    ``filter_query`` (the filters as a query string), ``drawing`` (:class:`net.Drawing`),
+    ``table`` (ranked rows), ``order``, ``metric_labels``, ``summary`` (organization, link,
+    agreement, component and community counts), ``betweenness_sample``.
+    """
+    filterset, filter_query = _filtered(request)
+    context = {
+        "filter": filterset,
+        "filter_fields": _filter_fields(filterset),
+        "filter_query": filter_query,
+        "metric_labels": net.metric_labels(),
+    }
+    if filterset.is_bound and not filterset.is_valid():
+        return render(request, "network/network.html", context, status=400)
+    graph = net.load_network(filterset.qs)
+    metrics = net.network_metrics(graph)
+    order = request.GET.get("order", "degree")
+    if order not in net.METRICS:
+        order = "degree"
+    context.update(
+        drawing=net.draw(graph, title=gettext("Collaboration network")),
+        table=net.ranked(graph, metrics, order),
+        order=order,
+        summary={
+            "organizations": graph.number_of_nodes(),
+            "links": graph.number_of_edges(),
+            "agreements": graph.graph["agreement_count"],
+            "components": len(metrics.components),
+            "largest_component": len(metrics.components[0]) if metrics.components else 0,
+            "communities": len(metrics.communities) if graph.number_of_edges() else 0,
+        },
+        betweenness_sample=metrics.betweenness_sample,
+    )
+    return render(request, "network/network.html", context)
+
+
+def organization_network(request, slug):
+    """An organization's ego network, one or two steps out (``?steps=2``), and its ranks.
+
+    Template: ``network/organization.html``, which includes ``network/_ego_network.html``.
+    Context: ``organization`` and ``ego_network`` (see :func:`net.ego_context`).
+    """
+    organization = get_object_or_404(Organization, slug=slug)
+    context = {"organization": organization}
+    context.update(net.ego_context(organization, steps=request.GET.get("steps")))
+    return render(request, "network/organization.html", context)
+
+
+def cluster_network(request, slug):
+    """The network among a cluster's operator and members.
+
+    Template: ``network/cluster.html``, which includes ``network/_cluster_network.html``.
+    Context: ``cluster`` and ``cluster_network`` (see :func:`net.cluster_context`).
+    """
+    cluster = get_object_or_404(Cluster.objects.select_related("operator"), slug=slug)
+    context = {"cluster": cluster}
+    context.update(net.cluster_context(cluster))
+    return render(request, "network/cluster.html", context)
+
+
+class OrganizationField(forms.CharField):
+    """An organization given by slug, Korean or English name, or any alias."""
+
+    default_error_messages = {
+        "unknown": _("No organization is known as “%(name)s”."),
+        "ambiguous": _(
+            "Several organizations are known as “%(name)s”: %(slugs)s. Enter one of these."
+        ),
+    }
+
+    def clean(self, value):
+        value = super().clean(value)
+        matches = list(Organization.objects.named(value).order_by("slug")[:6])
+        if not matches:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"name": value}
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"],
+                code="ambiguous",
+                params={"name": value, "slugs": ", ".join(m.slug for m in matches)},
+            )
+        return matches[0]
+
+
+class OrganizationPairForm(forms.Form):
+    source = OrganizationField(
+        label=_("From"),
+        max_length=200,
+        help_text=_("A name, acronym or slug, e.g. 보산진 or KHIDI."),
+    )
+    target = OrganizationField(
+        label=_("To"),
+        max_length=200,
+        help_text=_("A name, acronym or slug, e.g. 보건복지부."),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        source, target = cleaned_data.get("source"), cleaned_data.get("target")
+        if source and target and source == target:
+            raise forms.ValidationError(_("Choose two different organizations."), code="same")
+        return cleaned_data
+
+
+def network_path(request):
+    """How are these two connected? The shortest chains of agreements between two
+    organizations, within the filtered agreements.
+
+    Template: ``network/path.html``. Context: ``form``, ``filter``, ``filter_fields``,
+    ``chains`` (None before a valid search; else a list of chains, each a list of steps
+    ``{"source", "target", "agreements", "more"}``) and ``max_chains``.
+    """
+    form = OrganizationPairForm(request.GET if "source" in request.GET else None)
+    filterset, _query = _filtered(request)
+    context = {
+        "form": form,
+        "filter": filterset,
+        "filter_fields": _filter_fields(filterset),
+        "chains": None,
+        "max_chains": net.MAX_CHAINS,
+    }
+    if not form.is_bound:
+        return render(request, "network/path.html", context)
+    if not form.is_valid() or (filterset.is_bound and not filterset.is_valid()):
+        return render(request, "network/path.html", context, status=400)
+    graph = net.load_network(filterset.qs)
+    source, target = form.cleaned_data["source"], form.cleaned_data["target"]
+    context["chains"] = _chain_steps(graph, net.shortest_chains(graph, source.slug, target.slug))
+    context["source"], context["target"] = source, target
+    return render(request, "network/path.html", context)
+
+
+def _chain_steps(graph, chains):
+    """Chains of slugs as linked steps: organization, its shared agreements, organization."""
+    shown_ids = set()
+    steps_by_chain = []
+    for chain in chains:
+        steps = []
+        for first, second in zip(chain, chain[1:], strict=False):
+            ids = graph.edges[first, second]["agreements"]
+            shown = ids[-AGREEMENTS_PER_STEP:]
+            shown_ids.update(shown)
+            steps.append(
+                {
+                    "source": net.node_organization(graph, first),
+                    "target": net.node_organization(graph, second),
+                    "agreement_ids": shown,
+                    "more": len(ids) - len(shown),
+                }
+            )
+        steps_by_chain.append(steps)
+    agreements = Agreement.objects.only("pk", "title", "kind", "date", "date_precision").in_bulk(
+        shown_ids
+    )
+    for steps in steps_by_chain:
+        for step in steps:
+            step["agreements"] = [agreements[pk] for pk in reversed(step.pop("agreement_ids"))]
+    return steps_by_chain
+
+
+def _export(chunks, extension: str, content_type: str):
+    """Stream an export: the graph is already built, so no query runs while streaming."""
+    response = StreamingHttpResponse(
+        (chunk.encode() for chunk in chunks), content_type=content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="bionet-network.{extension}"'
+    return response
+
+
+def _export_graph(request):
+    filterset, _query = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return None, HttpResponse(
+            gettext("Invalid filters: %(errors)s") % {"errors": filterset.errors.as_text()},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return net.load_network(filterset.qs), None
+
+
+def network_graphml(request):
+    """The filtered network as GraphML (for Cytoscape, Gephi, yEd)."""
+    graph, error = _export_graph(request)
+    if error:
+        return error
+    return _export(net.graphml_chunks(graph), "graphml", "application/graphml+xml")
+
+
+def network_gexf(request):
+    """The filtered network as GEXF (for Gephi)."""
+    graph, error = _export_graph(request)
+    if error:
+        return error
+    return _export(net.gexf_chunks(graph), "gexf", "application/gexf+xml")
