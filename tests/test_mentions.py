@@ -213,7 +213,7 @@ def test_the_mentioning_news_partial_lists_items_with_outlet_and_date():
         html = render_to_string(
             "agreements/_mentioning_news.html", {"mentioning_news": [dated, undated]}
         )
-    assert f'<a href="{dated.get_absolute_url()}">보산진 기사</a>' in html
+    assert f'<a href="{dated.get_absolute_url()}" class="source-title">보산진 기사</a>' in html
     assert "약업신문" in html
     assert 'datetime="2024-11-11"' in html
     assert "Date unknown" in html
