@@ -1,6 +1,6 @@
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, ProtectedError, Q
 from django.db.models.signals import pre_delete
@@ -359,6 +359,10 @@ class Agreement(BilingualNamed, TimestampedModel):
         indexes = [
             models.Index(fields=["date"], name="agreements_agr_date_idx"),
             models.Index(fields=["kind", "date"], name="agreements_agr_kind_date_idx"),
+            # The list's "title" order. The default order (date descending, undated last)
+            # needs NULLS LAST in the index, which SQLite refuses: PostgreSQL gets those
+            # indexes from migrations/0005_search_indexes.py.
+            models.Index(fields=["title"], name="agreements_agr_title_idx"),
         ]
 
     def __str__(self):
@@ -473,6 +477,23 @@ class AgreementParty(models.Model):
 
     def __str__(self):
         return f"{self.organization} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        # Synthetic records must stay removable without touching curated ones.
+        try:
+            mixed = self.agreement.is_synthetic != self.organization.is_synthetic
+        except ObjectDoesNotExist:
+            return
+        if mixed:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "Curated agreements have only curated parties, and synthetic agreements "
+                        "only synthetic ones."
+                    )
+                }
+            )
 
 
 @receiver(pre_delete, sender=NewsItem)

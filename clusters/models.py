@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
@@ -119,6 +119,7 @@ class Cluster(BilingualNamed, TimestampedModel):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         ordering = ["name_ko"]
+        indexes = [models.Index(fields=["name_ko"], name="clusters_cluster_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=choices_check("kind", ClusterKind), name="clusters_cluster_kind_valid"
@@ -235,3 +236,20 @@ class ClusterMembership(models.Model):
 
     def __str__(self):
         return f"{self.organization} — {self.cluster} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        # Synthetic records must stay removable without touching curated ones.
+        try:
+            mixed = self.cluster.is_synthetic != self.organization.is_synthetic
+        except ObjectDoesNotExist:
+            return
+        if mixed:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "Curated clusters have only curated members, and synthetic clusters "
+                        "only synthetic ones."
+                    )
+                }
+            )

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check
 
 from .choices import Region
+from .search import GramsField, HasGrams, query_grams, search_columns
 
 ror_id_validator = RegexValidator(
     r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$",
@@ -25,15 +26,35 @@ class OrganizationQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
-        alias_match = OrganizationName.objects.filter(
+        if connections[self.db].vendor == "postgresql" and (grams := query_grams(query)):
+            # The grams' GIN index finds the organizations holding every gram of the query
+            # (see orgs/search.py). A query of one or two characters is a gram itself, so
+            # holding it is containing it; a longer one's grams may lie apart, and the
+            # substring test on all the names keeps exactly those that contain it.
+            if len(query) <= 2:
+                return self.filter(HasGrams(grams))
+            return self.filter(HasGrams(grams), search_names__icontains=query)
+        return self.names_contain(query)
+
+    def names_contain(self, query: str):
+        """The plain substring match over every name; ``search()`` finds the same, faster."""
+        aliases = OrganizationName.objects.filter(
             organization=OuterRef("pk"), name__icontains=query
         )
         return self.filter(
             Q(name_ko__icontains=query)
             | Q(name_en__icontains=query)
             | Q(slug__icontains=query)
-            | Exists(alias_match)
+            | Exists(aliases)
         )
+
+    def refresh_search_columns(self):
+        """Recompute the search columns of these organizations from their names and aliases."""
+        for organization in self.prefetch_related("names"):
+            organization.index_names([alias.name for alias in organization.names.all()])
+            Organization.objects.filter(pk=organization.pk).update(
+                search_names=organization.search_names, search_grams=organization.search_grams
+            )
 
     def with_counts(self):
         """Annotate how many agreements each organization is a party to."""
@@ -113,9 +134,23 @@ class Organization(BilingualNamed, TimestampedModel):
         help_text=_("Generated test data, never curated: shown as such and removable at once."),
     )
 
+    search_names = models.TextField(
+        _("search names"),
+        blank=True,
+        editable=False,
+        help_text=_("All names, slug and aliases, one a line, kept for fast search."),
+    )
+    search_grams = GramsField(
+        _("search grams"),
+        blank=True,
+        editable=False,
+        help_text=_("Characters and character pairs of all names, kept for fast search."),
+    )
+
     objects = OrganizationQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # The search columns are derived from the names: history records the names themselves.
+    history = HistoricalRecords(excluded_fields=["search_names", "search_grams"])
 
     class Meta:
         verbose_name = _("organization")
@@ -146,7 +181,13 @@ class Organization(BilingualNamed, TimestampedModel):
                 violation_error_message=_("Another organization has this Wikidata ID."),
             ),
         ]
-        indexes = [models.Index(fields=["kind", "name_ko"], name="orgs_org_kind_name_idx")]
+        indexes = [
+            models.Index(fields=["kind", "name_ko"], name="orgs_org_kind_name_idx"),
+            # The list's default order, its region filter and its "recently updated" order.
+            models.Index(fields=["name_ko"], name="orgs_org_name_idx"),
+            models.Index(fields=["region", "name_ko"], name="orgs_org_region_name_idx"),
+            models.Index(fields=["updated"], name="orgs_org_updated_idx"),
+        ]
 
     def __str__(self):
         return self.name_ko
@@ -188,6 +229,12 @@ class Organization(BilingualNamed, TimestampedModel):
             .order_by(
                 "-shared_agreements", models.F("latest_date").desc(nulls_last=True), "name_ko"
             )
+        )
+
+    def index_names(self, alias_names):
+        """Fill the search columns from the names and the given aliases' names."""
+        self.search_names, self.search_grams = search_columns(
+            self.name_ko, self.name_en, self.slug, *alias_names
         )
 
     @property

@@ -2,6 +2,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 
 
@@ -17,15 +18,39 @@ class OrderingFilter(django_filters.OrderingFilter):
         self.tiebreak = list(tiebreak)
         super().__init__(*args, **kwargs)
 
-    def get_ordering_value(self, param):
+    def get_ordering_value(self, param, model=None):
         descending = param.startswith("-")
-        field = F(self.param_map[param.lstrip("-")])
+        name = self.param_map[param.lstrip("-")]
+        if model is not None and not is_nullable(model, name):
+            # A plain ORDER BY lets PostgreSQL read a NOT NULL column's order from its index;
+            # NULLS LAST on it would force a sort of every row.
+            return f"-{name}" if descending else name
+        field = F(name)
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
     def filter(self, qs, value):
         if value in ([], (), {}, "", None):
             return qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in value], *self.tiebreak)
+        ordering = [self.get_ordering_value(param, qs.model) for param in value]
+        return qs.order_by(*ordering, *self.tiebreak)
+
+
+def is_nullable(model, path: str) -> bool:
+    """Whether the field at ``path`` (e.g. "date", "cluster__name_ko") may hold NULL.
+
+    Names that are not fields are annotations such as counts, which are never NULL.
+    """
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if field.null:
+            return True
+        model = field.related_model
+        if model is None:
+            return False
+    return False
 
 
 class YearFilter(django_filters.NumberFilter):

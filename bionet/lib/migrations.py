@@ -1,0 +1,31 @@
+"""Migration operations that only PostgreSQL runs; SQLite migrates past them unchanged."""
+
+from django.db import migrations
+
+TRIGRAM_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+
+
+def postgresql_only(sql: list[str], reverse_sql: list[str]) -> migrations.RunPython:
+    """Run ``sql`` (and ``reverse_sql`` when unapplied) on PostgreSQL and nothing elsewhere."""
+
+    def run(statements):
+        def execute(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                for statement in statements:
+                    schema_editor.execute(statement)
+
+        return execute
+
+    return migrations.RunPython(run(sql), run(reverse_sql), elidable=False)
+
+
+def trigram_index(name: str, table: str, column: str) -> tuple[str, str]:
+    """A GIN trigram index on ``UPPER(column::text)``: the expression ``icontains`` compiles to.
+
+    Returns the statements that create and drop it.
+    """
+    return (
+        f'CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER("{column}"::text) '
+        "gin_trgm_ops)",
+        f"DROP INDEX IF EXISTS {name}",
+    )
