@@ -20,7 +20,7 @@ from .exports import AGREEMENT_COLUMNS, agreement_rows
 from .imports import agreements_import
 from .mentions import NameCandidate, find_new_names
 from .models import Agreement, AgreementParty, NewsItem, NewsMention, format_partial_date
-from .newstext import best_event_date, find_dates
+from .newstext import MAX_ARTICLE_BYTES, best_event_date, find_dates
 
 
 class AgreementPartyInlineFormSet(forms.BaseInlineFormSet):
@@ -135,9 +135,10 @@ class NewsImportForm(forms.Form):
     files = MultipleFileField(
         label=_("article text files"),
         help_text=_(
-            "Saved article pages as UTF-8 text. An article already in the directory is updated. "
-            "If any file cannot be read, none is imported."
-        ),
+            "Saved article pages as UTF-8 text, at most %(limit)d MB each. An article already in "
+            "the directory is updated. If any file cannot be read, none is imported."
+        )
+        % {"limit": MAX_ARTICLE_BYTES // (1024 * 1024)},
     )
 
 
@@ -320,7 +321,11 @@ class NewsItemAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         form = NewsImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+            # One byte past the limit is enough for the import to refuse an oversized file.
+            files = [
+                (upload.name, upload.read(MAX_ARTICLE_BYTES + 1))
+                for upload in form.cleaned_data["files"]
+            ]
             try:
                 results = services.news_items_import_files(files=files)
             except services.NewsImportError as error:

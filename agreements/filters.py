@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from bionet.lib.filters import OrderingFilter
+from bionet.lib.filters import OrderingFilter, YearFilter
 from clusters.models import Cluster
 from orgs.models import Organization
 
@@ -17,17 +17,15 @@ class AgreementFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Agreement.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
     )
-    year_from = django_filters.NumberFilter(
+    year_from = YearFilter(
         field_name="date__year",
         lookup_expr="gte",
         label=_("From year"),
-        widget=forms.NumberInput(attrs={"min": 1900, "max": 2100}),
     )
-    year_to = django_filters.NumberFilter(
+    year_to = YearFilter(
         field_name="date__year",
         lookup_expr="lte",
         label=_("To year"),
-        widget=forms.NumberInput(attrs={"min": 1900, "max": 2100}),
     )
     cluster = django_filters.ModelChoiceFilter(
         queryset=Cluster.objects.order_by("name_ko"),
@@ -96,10 +94,9 @@ class NewsItemFilterSet(django_filters.FilterSet):
     """The news item list's filters."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         field_name="published_on__year",
         label=_("Year published"),
-        widget=forms.NumberInput(attrs={"min": 1900, "max": 2100}),
     )
     ordering = OrderingFilter(
         fields=[("published_on", "published"), ("title", "title")],

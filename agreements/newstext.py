@@ -90,6 +90,8 @@ TITLE_MIN_CHARS = 10
 SUBTITLE_MIN_CHARS = 12
 # The first line this long that reads as prose starts the article proper.
 PARAGRAPH_MIN_CHARS = 80
+# A saved article page is tens of kilobytes; anything this large is some other file.
+MAX_ARTICLE_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -100,7 +102,12 @@ class _Byline:
 
 
 def decode(raw: bytes) -> str:
-    """The page text from a file's bytes; a clear error for anything but non-empty UTF-8."""
+    """The page text from a file's bytes; a clear error for anything but non-empty UTF-8
+    text of at most MAX_ARTICLE_BYTES."""
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise ArticleError(
+            f"larger than {MAX_ARTICLE_BYTES // 1024 // 1024} MB: not a saved article page"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -109,6 +116,9 @@ def decode(raw: bytes) -> str:
         ) from None
     if not text.strip():
         raise ArticleError("the file is empty")
+    if "\x00" in text:
+        # Text files hold no NUL character (and PostgreSQL could not store one).
+        raise ArticleError("not a text file (it holds a NUL character)")
     return text
 
 

@@ -5,6 +5,7 @@ Content-Security-Policy header.
 - HealthCheckMiddleware answers /healthz for load balancers and monitors.
 - DatabaseUnavailableMiddleware turns a lost database connection into a friendly 503 page.
 - ContentSecurityPolicyMiddleware sends settings.SECURE_CSP on every response.
+- NullCharacterMiddleware answers 400 to a query string holding a NUL character.
 """
 
 import json
@@ -117,6 +118,33 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and "Content-Security-Policy" not in response.headers:
             response.headers["Content-Security-Policy"] = self.policy
         return response
+
+
+class NullCharacterMiddleware:
+    """
+    Answers 400 to a request whose query string holds a NUL character (``%00``), in a
+    parameter's name or value.
+
+    No address of the site has a use for one, and PostgreSQL refuses NUL in text: a value
+    that reaches a query unvalidated (the admin's list filters and autocomplete, for
+    instance) would fail there as a 500. Forms refuse NUL on their own (Django's CharField
+    does); this covers everything that reads GET parameters without a form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_null_character(request.GET):
+            return error_page("400.html", status=400)
+        return self.get_response(request)
+
+
+def has_null_character(parameters) -> bool:
+    return any(
+        "\x00" in name or any("\x00" in value for value in values)
+        for name, values in parameters.lists()
+    )
 
 
 def client_ip_address(request: HttpRequest) -> str | None:

@@ -167,6 +167,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads GET parameters (PostgreSQL refuses NUL characters in text), after
+    # the language is chosen so that the 400 page speaks the visitor's language.
+    "bionet.middleware.NullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -223,6 +226,15 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from exc
+
+# Uploads (the admin's CSV and news imports). A file over 2.5 MB is spooled to a temporary file
+# instead of memory, and each import refuses files over its own limit (5 MB for CSV, 1 MB per
+# article) before reading them whole. Other form data is capped at 2.5 MB and 1,000 fields,
+# uploads at 100 files per request; beyond that Django answers 400.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Adopt Django 6's default now: a scheme-less URL typed into a form means https.

@@ -1,5 +1,21 @@
+import os
+
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests (tests/test_fuzz.py): a bounded run by default so the suite stays fast,
+# a long one with HYPOTHESIS_PROFILE=thorough. Requests hit the database, so no deadline; the
+# fixtures (seed data, client) are read-only and shared by all examples of one test.
+_HYPOTHESIS_COMMON = {
+    "deadline": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("default", max_examples=40, **_HYPOTHESIS_COMMON)
+hypothesis_settings.register_profile("thorough", max_examples=400, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

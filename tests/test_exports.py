@@ -180,6 +180,8 @@ def test_it_exports_the_agreements_in_the_lists_order(client):
     ("name", "params"),
     [
         ("agreements:agreement_export", {"year_from": "soon"}),
+        ("agreements:agreement_export", {"year_to": str(10**30)}),
+        ("agreements:partnership_export", {"year_from": "0"}),
         ("agreements:partnership_export", {"kind": "treaty"}),
         ("orgs:organization_export", {"cluster": "no-such-cluster"}),
     ],

@@ -116,6 +116,12 @@ def test_agreements_order_by_most_parties(client, dated_agreements):
         ("/organizations/?ordering=-password", "ordering"),
         ("/clusters/?kind=spaceport", "kind"),
         ("/news/?year=last", "year"),
+        # Years no date can hold, and fractions, are refused rather than failing the query.
+        ("/agreements/?year_from=1000000000000000000000000000000", "year_from"),
+        ("/agreements/?year_to=0", "year_to"),
+        ("/agreements/?year_from=2020.5", "year_from"),
+        ("/news/?year=-5", "year"),
+        ("/news/?year=10000", "year"),
     ],
 )
 def test_an_invalid_filter_value_shows_the_error_and_the_page_renders(client, url, field):

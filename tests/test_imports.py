@@ -306,6 +306,23 @@ def test_the_admin_page_refuses_a_non_utf8_file_with_a_400(admin_client):
     assert "UTF-8" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("slug,name_ko,kind\nsnuh,서울\x00대학교병원,hospital\n".encode(), "not a CSV text file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 64, "UTF-8"),
+        (b"slug,name_ko,kind\n" + b"snuh,x,hospital\n" * (20 * 1024 * 1024 // 16), "5 MB"),
+    ],
+)
+def test_the_admin_page_refuses_a_binary_or_oversized_upload_with_a_400(
+    admin_client, data, message
+):
+    response = upload(admin_client, data, commit="on")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Organization.objects.filter(slug="snuh").exists()
+
+
 def test_the_changelists_link_the_import_page(admin_client):
     for name in ("orgs_organization", "agreements_agreement"):
         response = admin_client.get(reverse(f"admin:{name}_changelist"))

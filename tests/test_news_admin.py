@@ -47,6 +47,28 @@ def test_a_bad_upload_shows_the_error_and_saves_nothing(admin_client):
     assert NewsItem.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        # PostgreSQL cannot store a NUL character: refused before anything is saved.
+        ("nul.txt", SEEDS[0].read_bytes().replace("바이오".encode(), "바이\x00오".encode()), "NUL"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 64, "UTF-8"),
+        ("huge.txt", SEEDS[0].read_bytes() + b"x" * (20 * 1024 * 1024), "larger than 1 MB"),
+    ],
+)
+def test_a_binary_or_oversized_upload_is_refused_by_name_and_saves_nothing(
+    admin_client, name, data, message
+):
+    response = admin_client.post(
+        reverse("admin:agreements_newsitem_import"),
+        {"files": [upload(SEEDS[1]), SimpleUploadedFile(name, data)]},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert any(error.startswith(f"{name}: ") and message in error for error in errors["files"])
+    assert NewsItem.objects.count() == 0
+
+
 def test_the_change_page_highlights_and_links_the_mentions(admin_client):
     snuh = OrganizationFactory(name_ko="서울대학교병원")
     OrganizationNameFactory(organization=snuh, name="서울대병원", kind="short", language="ko")

@@ -10,7 +10,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from agreements.models import NewsItem
-from agreements.newstext import ArticleError, decode, find_dates, parse_article
+from agreements.newstext import (
+    MAX_ARTICLE_BYTES,
+    ArticleError,
+    decode,
+    find_dates,
+    parse_article,
+)
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -91,9 +97,16 @@ def test_a_footer_founding_date_is_not_the_publication_date():
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [(b"", "empty"), (b"  \n\t", "empty"), ("기사".encode("euc-kr"), "UTF-8")],
+    [
+        (b"", "empty"),
+        (b"  \n\t", "empty"),
+        ("기사".encode("euc-kr"), "UTF-8"),
+        ("제목\x00본문".encode(), "NUL"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "UTF-8"),
+        ("가".encode() * (MAX_ARTICLE_BYTES // 3 + 1), "larger than 1 MB"),
+    ],
 )
-def test_it_refuses_empty_and_non_utf8_text(raw, message):
+def test_it_refuses_empty_binary_oversized_and_non_utf8_text(raw, message):
     with pytest.raises(ArticleError, match=message):
         decode(raw)
 

@@ -1,4 +1,7 @@
+import datetime
+
 import django_filters
+from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 
@@ -48,3 +51,20 @@ def is_nullable(model, path: str) -> bool:
         if model is None:
             return False
     return False
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year: a whole number within the years a date can hold (1 to 9999).
+
+    A year lookup turns the number into the first and last day of that year; anything outside
+    Python's date range (0, -5, 10**30) or not whole (2020.5) would fail there, so the form
+    refuses it first and the page shows the error instead of failing.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", datetime.MINYEAR)
+        kwargs.setdefault("max_value", datetime.MAXYEAR)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 1900, "max": 2100}))
+        super().__init__(*args, **kwargs)

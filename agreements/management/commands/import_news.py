@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from agreements.newstext import MAX_ARTICLE_BYTES
 from agreements.services import NewsImportError, NewsImportProblem, news_items_import_files
 
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         contents, problems = [], []
         for name in files:
             try:
-                contents.append((name, Path(name).read_bytes()))
+                with Path(name).open("rb") as file:
+                    # One byte past the limit is enough for the import to refuse the file.
+                    contents.append((name, file.read(MAX_ARTICLE_BYTES + 1)))
             except OSError as error:
                 problems.append(NewsImportProblem(name, f"cannot be read ({error.strerror})"))
         try:
