@@ -31,6 +31,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_language_left_active():
+    """A request activates its language for the thread; reset it so no test inherits it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def curator(db):
     from django.contrib.auth.models import Group, User
@@ -44,6 +53,16 @@ def curator(db):
 def korean(settings):
     """Pages in Korean, the site's default language."""
     settings.LANGUAGE_CODE = "ko"
+
+
+@pytest.fixture
+def in_english(settings):
+    """Pages and messages in English, for tests that check English wording."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def names_in(response, key="object_list"):

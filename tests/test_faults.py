@@ -35,6 +35,8 @@ def database_down():
 def production_errors(settings):
     """Error pages as visitors see them: no debug page, no exception passed to the test."""
     settings.DEBUG = False
+    # A failure before language negotiation renders in the default language.
+    settings.LANGUAGE_CODE = "en"
     return Client(raise_request_exception=False, headers={"accept-language": "en"})
 
 
@@ -129,6 +131,8 @@ def test_a_real_postgresql_server_that_is_not_there_gives_503_not_a_traceback():
     )
     script = (
         "import json, django; django.setup();"
+        "from django.test.utils import override_settings;"
+        "override_settings(LANGUAGE_CODE='en').enable();"
         "from django.test import Client; c = Client(raise_request_exception=False);"
         "h = c.get('/healthz'); p = c.get('/organizations/', secure=True);"
         "print(json.dumps([h.status_code, h.json(), p.status_code, p['Retry-After'],"

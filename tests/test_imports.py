@@ -25,7 +25,8 @@ from tests.factories import (
     OrganizationNameFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Row reasons and file errors are checked in their English wording.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 ORG_HEADER = ["id", "slug", "name_ko", "name_en", "aliases", "kind", "region", "parent"]
 AGREEMENT_HEADER = [

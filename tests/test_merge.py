@@ -105,12 +105,12 @@ def test_it_drops_records_that_would_repeat_the_survivors(khidi, duplicate):
     assert len(result.dropped) == 3
 
 
-def test_it_refuses_to_merge_an_organization_into_itself(khidi):
+def test_it_refuses_to_merge_an_organization_into_itself(khidi, in_english):
     with pytest.raises(ValidationError, match="into itself"):
         organization_merge(survivor=khidi, duplicate=khidi)
 
 
-def test_it_refuses_to_merge_an_organization_into_its_descendant(khidi):
+def test_it_refuses_to_merge_an_organization_into_its_descendant(khidi, in_english):
     hospital = OrganizationFactory(parent=khidi)
     ward = OrganizationFactory(parent=hospital)
     with pytest.raises(ValidationError, match="belongs to it"):

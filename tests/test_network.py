@@ -257,7 +257,7 @@ def test_most_connected_keeps_the_hubs():
     assert net.most_connected(graph, 10) is graph
 
 
-def test_the_svg_holds_a_linked_titled_node_per_organization(db):
+def test_the_svg_holds_a_linked_titled_node_per_organization(db, in_english):
     graph = graph_of({1: ["a", "b", "c"], 2: ["c", "d"]})
 
     root = ET.fromstring(str(net.network_svg(graph, title="망 <&>")))

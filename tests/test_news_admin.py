@@ -128,7 +128,7 @@ def test_creating_an_organization_from_a_name_adds_it_with_its_abbreviation(admi
     assert list(item.mentions.values_list("organization", flat=True)) == [organization.pk] * 2
 
 
-def test_a_name_the_directory_knows_is_not_created_twice(admin_client):
+def test_a_name_the_directory_knows_is_not_created_twice(admin_client, in_english):
     OrganizationFactory(name_ko="서울산업진흥원")
     item = NewsItemFactory()
     response = admin_client.post(
@@ -220,7 +220,7 @@ def test_without_a_publication_date_the_year_stays_unknown(admin_client, seed):
     )
 
 
-def test_an_agreement_draft_with_one_party_is_refused(admin_client):
+def test_an_agreement_draft_with_one_party_is_refused(admin_client, in_english):
     organization = OrganizationFactory(name_ko="한국보건산업진흥원")
     item = NewsItemFactory(body="한국보건산업진흥원은 행사를 열었다.")
     services.mentions_refresh(news_items=[item])

@@ -141,7 +141,9 @@ def sign_in(client, username, password, address="10.0.0.1"):
     )
 
 
-def test_sign_in_is_locked_after_five_failures_even_with_the_right_password(client, curator):
+def test_sign_in_is_locked_after_five_failures_even_with_the_right_password(
+    client, curator, in_english
+):
     statuses = [sign_in(client, "curator", "wrong").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 200, 429]
     response = sign_in(client, "curator", "curator-password")

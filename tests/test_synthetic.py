@@ -142,7 +142,7 @@ def test_it_shows_progress_and_a_summary(db):
     assert "Created 20 organizations" in out.getvalue()
 
 
-def test_a_curated_agreement_cannot_take_a_synthetic_party(db):
+def test_a_curated_agreement_cannot_take_a_synthetic_party(db, in_english):
     synthetic = Organization.objects.create(
         name_ko="합성연구원", slug="syn-x", kind="research_institute", is_synthetic=True
     )
@@ -151,7 +151,7 @@ def test_a_curated_agreement_cannot_take_a_synthetic_party(db):
         party.full_clean()
 
 
-def test_a_curated_cluster_cannot_take_a_synthetic_member(db):
+def test_a_curated_cluster_cannot_take_a_synthetic_member(db, in_english):
     synthetic = OrganizationFactory(is_synthetic=True)
     membership = ClusterMembership(
         cluster=ClusterFactory(), organization=synthetic, role="resident"
