@@ -20,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 BOM = "\ufeff"
 # OWASP's CSV injection advice: a text cell starting with one of these is read as a formula.
@@ -202,11 +203,12 @@ def read_csv(data: bytes, *, required: Iterable[str]) -> list[ParsedRow]:
     return rows
 
 
+# A context keeps these apart from the same words used as field labels ("updated" = 수정일).
 OUTCOMES = {
-    "new": _("new"),
-    "updated": _("updated"),
-    "unchanged": _("unchanged"),
-    "error": _("error"),
+    "new": pgettext_lazy("import outcome", "new"),
+    "updated": pgettext_lazy("import outcome", "updated"),
+    "unchanged": pgettext_lazy("import outcome", "unchanged"),
+    "error": pgettext_lazy("import outcome", "error"),
 }
 
 
