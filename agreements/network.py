@@ -21,6 +21,7 @@ The module has three layers, so that each can be tested and timed on its own:
 from __future__ import annotations
 
 import gc
+import hashlib
 import math
 import re
 from collections import defaultdict
@@ -33,7 +34,9 @@ from xml.sax.saxutils import quoteattr
 
 import networkx as nx
 import numpy as np
-from django.db import connections
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, connections
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Cast, Substr
 from django.utils.html import escape
@@ -100,12 +103,10 @@ def load_neighbourhood(organization: Organization, steps: int = 1) -> nx.Graph:
     follows the neighbourhood's size, not the directory's; the result is the same graph as
     :func:`ego_network` cut from the whole network. Three queries.
     """
-    reached = AgreementParty.objects.filter(organization=organization)
+    nearby = Organization.objects.filter(pk=organization.pk).values("pk")
     for _step in range(steps):
-        reached = AgreementParty.objects.filter(
-            agreement__in=reached.order_by().values("agreement_id")
-        )
-    nearby = reached.order_by().values("organization_id")
+        agreements = AgreementParty.objects.filter(organization__in=nearby).values("agreement_id")
+        nearby = AgreementParty.objects.filter(agreement__in=agreements).values("organization_id")
     return _load(
         AgreementParty.objects.filter(organization__in=nearby),
         Organization.objects.filter(pk__in=nearby),
@@ -904,6 +905,124 @@ def draw(
     return Drawing(svg, legend(shown), shown.number_of_nodes(), graph.number_of_nodes())
 
 
+# --------------------------------------------------------------------------- caching
+#
+# The whole network takes seconds to build and analyse at 100,000 agreements, so what pages
+# show of it is cached with Django's cache framework, keyed by what was asked for and by
+# the data's version. The version is read from the database on every request (one cheap
+# query) rather than bumped by signals: it also sees bulk inserts, imports and deletes that
+# send no signals, and writes made by another worker process whose local-memory cache a
+# signal could never reach. A change to the data gives a new key; old entries expire.
+
+CACHE_PREFIX = "bionet:network"
+
+
+def data_version() -> str:
+    """A fingerprint of everything the network is built from, in one query.
+
+    Counts, highest ids and sums of the foreign keys of parties and cluster memberships
+    (which have no timestamp: editing a party's organization changes the sum), and counts
+    and latest change of agreements, organizations and clusters (each save stamps
+    ``updated``).
+    """
+    quote = connection.ops.quote_name
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    parts = []
+    for model in (Agreement, Organization, Cluster):
+        parts.append(f"(SELECT COUNT(*) FROM {table(model)})")
+        parts.append(f"(SELECT MAX({quote('updated')}) FROM {table(model)})")
+    for model, columns in (
+        (AgreementParty, ("agreement_id", "organization_id")),
+        (ClusterMembership, ("cluster_id", "organization_id")),
+    ):
+        parts.append(f"(SELECT COUNT(*) FROM {table(model)})")
+        parts.append(f"(SELECT MAX({quote('id')}) FROM {table(model)})")
+        parts.extend(f"(SELECT SUM({quote(c)}) FROM {table(model)})" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(tuple(str(value) for value in row)).encode()).hexdigest()[:24]
+
+
+def cached(name: str, key: Iterable, compute):
+    """``compute()``, or its result cached under ``name`` and ``key`` (which should include
+    :func:`data_version`)."""
+    digest = hashlib.sha256(repr(tuple(key)).encode()).hexdigest()
+    cache_key = f"{CACHE_PREFIX}:{name}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, settings.NETWORK_CACHE_SECONDS)
+    return value
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """Every organization's value and rank for each metric, in the whole network."""
+
+    by_node: dict[str, tuple[tuple, ...]]  # slug -> ((value, rank), ...) in METRICS order
+    betweenness_sample: int | None
+
+    @classmethod
+    def of_graph(cls, graph: nx.Graph) -> Ranks:
+        # The partial shows no communities: skip Louvain, the slowest step.
+        metrics = network_metrics(graph, communities=False)
+        by_node = {
+            node: tuple(
+                (getattr(metrics.by_node[node], metric), metrics.rank(node, metric))
+                for metric in METRICS
+            )
+            for node in metrics.by_node
+        }
+        return cls(by_node, metrics.betweenness_sample)
+
+    def of(self, slug: str) -> list[dict]:
+        """``slug``'s value and rank for each metric (as :func:`organization_ranks`)."""
+        if slug not in self.by_node:
+            return []
+        labels = metric_labels()
+        return [
+            {
+                "metric": metric,
+                "label": labels[metric],
+                "value": value,
+                "rank": rank,
+                "of": len(self.by_node),
+            }
+            for metric, (value, rank) in zip(METRICS, self.by_node[slug], strict=True)
+        ]
+
+
+def whole_network_ranks() -> Ranks:
+    """The whole network's ranks, cached for the data's version."""
+    return cached("ranks", (data_version(),), lambda: Ranks.of_graph(load_network()))
+
+
+def network_summary(agreements, *, title: str) -> dict:
+    """What the network page shows of the network of ``agreements``: the drawing, the ranked
+    table for every order, the summary counts and the betweenness sample. Small enough to
+    cache, unlike the graph itself (unpickling 300,000 edges costs more than building them).
+    """
+    graph = load_network(agreements)
+    metrics = network_metrics(graph)
+    return {
+        "drawing": draw(graph, title=title),
+        "tables": {order: ranked(graph, metrics, order) for order in METRICS},
+        "summary": {
+            "organizations": graph.number_of_nodes(),
+            "links": graph.number_of_edges(),
+            "agreements": graph.graph["agreement_count"],
+            "components": len(metrics.components),
+            "largest_component": len(metrics.components[0]) if metrics.components else 0,
+            "communities": len(metrics.communities) if graph.number_of_edges() else 0,
+        },
+        "betweenness_sample": metrics.betweenness_sample,
+    }
+
+
 # --------------------------------------------------------------------------- partials
 
 
@@ -920,11 +1039,13 @@ def ego_context(organization: Organization, steps=1) -> dict:
     """Context for ``network/_ego_network.html``: ``{"ego_network": {...}}``.
 
     ``steps`` (1 or 2, e.g. straight from ``request.GET.get("steps")``; anything else is 1)
-    is how far from the organization the drawing reaches. Ranks are among every organization
-    in the whole network. Three queries, whatever the size of the network.
+    is how far from the organization the drawing reaches. The drawing is built from the
+    neighbourhood's records only (:func:`load_neighbourhood`, three queries); ranks are among
+    every organization in the whole network, read from the cache (one query for the data's
+    version; three more to rebuild the network when the data has changed).
     """
     steps = parse_steps(steps)
-    graph = load_network()
+    graph = load_neighbourhood(organization, steps)
     context = {
         "organization": organization,
         "steps": steps,
@@ -935,18 +1056,16 @@ def ego_context(organization: Organization, steps=1) -> dict:
         "partner_count": 0,
     }
     if context["in_network"]:
-        # The partial shows no communities: skip Louvain, the slowest step.
-        metrics = network_metrics(graph, communities=False)
-        ego = ego_network(graph, organization.slug, steps)
+        whole = whole_network_ranks()
         context.update(
             drawing=draw(
-                ego,
+                graph,
                 title=gettext("Collaboration network of %(name)s") % {"name": organization},
                 highlight=organization.slug,
                 id_prefix=f"ego-{organization.slug}",
             ),
-            ranks=organization_ranks(metrics, organization.slug),
-            betweenness_sample=metrics.betweenness_sample,
+            ranks=whole.of(organization.slug),
+            betweenness_sample=whole.betweenness_sample,
             partner_count=graph.degree(organization.slug),
         )
     return {"ego_network": context}
@@ -965,13 +1084,9 @@ def cluster_context(cluster: Cluster) -> dict:
 
     The network among the cluster's operator and members, joined by any of their agreements
     (inside the cluster or not); members without agreements are drawn unconnected.
-    Three queries, whatever the size of the network.
+    Three queries, reading the members' records only.
     """
-    members = cluster_members(cluster)
-    agreements = Agreement.objects.filter(
-        Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), organization__in=members))
-    )
-    graph = load_network(agreements, organizations=members)
+    graph = load_members(cluster_members(cluster))
     member_slugs = [
         node for node, data in graph.nodes(data=True) if cluster.slug in data["clusters"]
     ]
