@@ -37,7 +37,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections
-from django.db.models import CharField, Exists, IntegerField, OuterRef, Q
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Cast, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -112,6 +112,80 @@ def load_neighbourhood(organization: Organization, steps: int = 1) -> nx.Graph:
         Organization.objects.filter(pk__in=nearby),
         nearby,
     )
+
+
+@dataclass
+class Neighbourhood:
+    """What an ego network page draws: ``graph`` (cut to the strongest ties when the
+    neighbourhood is larger than the drawing), how many organizations the whole
+    neighbourhood holds and how many partners the organization has."""
+
+    graph: nx.Graph
+    total: int
+    partners: int
+
+    @property
+    def is_cut(self) -> bool:
+        return self.graph.number_of_nodes() < self.total
+
+
+def load_ego(organization: Organization, steps: int = 1, limit: int | None = None):
+    """``organization``'s neighbourhood within ``steps`` agreements, ready to draw.
+
+    First one grouped query per step counts, for every organization in reach, the agreements
+    it shares with the organization (first step) or with its partners (second step). When
+    they fit the drawing (``limit``, default MAX_NODES), the whole neighbourhood is read
+    (:func:`load_neighbourhood`); otherwise only the organization, its partners with most
+    shared agreements and then the second step's best connected, up to ``limit``. Either
+    way four queries for one step, five for two, whatever the size of the directory: a hub
+    with thousands of partners never loads the thousands of agreements among them.
+    """
+    limit = limit or MAX_NODES
+    ego_agreements = AgreementParty.objects.filter(organization=organization).values("agreement_id")
+    partners = _shared_counts(
+        AgreementParty.objects.filter(agreement__in=ego_agreements).exclude(
+            organization=organization
+        )
+    )
+    reached = [partners]
+    if steps > 1:
+        nearby = AgreementParty.objects.filter(agreement__in=ego_agreements).values(
+            "organization_id"
+        )
+        reached.append(
+            _shared_counts(
+                AgreementParty.objects.filter(
+                    agreement__in=AgreementParty.objects.filter(organization__in=nearby).values(
+                        "agreement_id"
+                    )
+                ).exclude(organization__in=nearby)
+            )
+        )
+    total = 1 + sum(len(counts) for counts in reached)
+    if total <= limit:
+        return Neighbourhood(load_neighbourhood(organization, steps), total, len(partners))
+    keep = [organization.pk]
+    for counts in reached:
+        strongest = sorted(counts.items(), key=lambda item: (-item[1][0], item[1][1]))
+        keep.extend(pk for pk, _count in strongest[: limit - len(keep)])
+    ids = Organization.objects.filter(pk__in=keep).values("pk")
+    graph = _load(
+        AgreementParty.objects.filter(organization__in=ids),
+        Organization.objects.filter(pk__in=ids),
+        ids,
+    )
+    return Neighbourhood(graph, total, len(partners))
+
+
+def _shared_counts(parties) -> dict[int, tuple[int, str]]:
+    """organization id -> (number of distinct agreements among ``parties``, slug)."""
+    rows = (
+        parties.order_by()
+        .values("organization_id", "organization__slug")
+        .annotate(shared=Count("agreement_id", distinct=True))
+        .values_list("organization_id", "shared", "organization__slug")
+    )
+    return {pk: (shared, slug) for pk, shared, slug in rows}
 
 
 def load_members(organizations) -> nx.Graph:
@@ -979,6 +1053,10 @@ class Ranks:
         }
         return cls(by_node, metrics.betweenness_sample)
 
+    def degree(self, slug: str) -> int:
+        """``slug``'s partners in the whole network (0 when unknown)."""
+        return self.by_node[slug][0][0] if slug in self.by_node else 0
+
     def of(self, slug: str) -> list[dict]:
         """``slug``'s value and rank for each metric (as :func:`organization_ranks`)."""
         if slug not in self.by_node:
@@ -1045,7 +1123,8 @@ def ego_context(organization: Organization, steps=1) -> dict:
     version; three more to rebuild the network when the data has changed).
     """
     steps = parse_steps(steps)
-    graph = load_neighbourhood(organization, steps)
+    neighbourhood = load_ego(organization, steps)
+    graph = neighbourhood.graph
     context = {
         "organization": organization,
         "steps": steps,
@@ -1057,16 +1136,31 @@ def ego_context(organization: Organization, steps=1) -> dict:
     }
     if context["in_network"]:
         whole = whole_network_ranks()
+        title = gettext("Collaboration network of %(name)s") % {"name": organization}
+        id_prefix = f"ego-{organization.slug}"
+        if neighbourhood.is_cut:
+            # Partners counted in the whole network: the cut-off neighbourhood's own links
+            # were never read.
+            degrees = {node: whole.degree(node) for node in graph}
+            drawing = Drawing(
+                network_svg(
+                    graph,
+                    title=title,
+                    degrees=degrees,
+                    highlight=organization.slug,
+                    id_prefix=id_prefix,
+                ),
+                legend(graph),
+                graph.number_of_nodes(),
+                neighbourhood.total,
+            )
+        else:
+            drawing = draw(graph, title=title, highlight=organization.slug, id_prefix=id_prefix)
         context.update(
-            drawing=draw(
-                graph,
-                title=gettext("Collaboration network of %(name)s") % {"name": organization},
-                highlight=organization.slug,
-                id_prefix=f"ego-{organization.slug}",
-            ),
+            drawing=drawing,
             ranks=whole.of(organization.slug),
             betweenness_sample=whole.betweenness_sample,
-            partner_count=graph.degree(organization.slug),
+            partner_count=neighbourhood.partners,
         )
     return {"ego_network": context}
 
