@@ -41,7 +41,7 @@ from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Cast, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from clusters.models import Cluster, ClusterMembership
 from orgs.models import Organization
@@ -1074,9 +1074,9 @@ class Ranks:
         ]
 
 
-def whole_network_ranks() -> Ranks:
-    """The whole network's ranks, cached for the data's version."""
-    return cached("ranks", (data_version(),), lambda: Ranks.of_graph(load_network()))
+def whole_network_ranks(version: str | None = None) -> Ranks:
+    """The whole network's ranks, cached for the data's ``version`` (default: read it)."""
+    return cached("ranks", (version or data_version(),), lambda: Ranks.of_graph(load_network()))
 
 
 def network_summary(agreements, *, title: str) -> dict:
@@ -1117,17 +1117,26 @@ def ego_context(organization: Organization, steps=1) -> dict:
     """Context for ``network/_ego_network.html``: ``{"ego_network": {...}}``.
 
     ``steps`` (1 or 2, e.g. straight from ``request.GET.get("steps")``; anything else is 1)
-    is how far from the organization the drawing reaches. The drawing is built from the
-    neighbourhood's records only (:func:`load_neighbourhood`, three queries); ranks are among
-    every organization in the whole network, read from the cache (one query for the data's
-    version; three more to rebuild the network when the data has changed).
+    is how far from the organization the drawing reaches. Cached for the data's version (one
+    query); otherwise drawn from the neighbourhood's records only (:func:`load_ego`, four or
+    five queries), with ranks among every organization in the whole network, themselves
+    cached (three more queries to rebuild the network when the data has changed).
     """
     steps = parse_steps(steps)
+    version = data_version()
+    shown = cached(
+        "ego",
+        (version, organization.slug, steps, get_language()),
+        lambda: _ego_shown(organization, steps, version),
+    )
+    return {"ego_network": {"organization": organization, "steps": steps, **shown}}
+
+
+def _ego_shown(organization: Organization, steps: int, version: str) -> dict:
+    """What the ego partial shows, apart from the organization and the steps."""
     neighbourhood = load_ego(organization, steps)
     graph = neighbourhood.graph
     context = {
-        "organization": organization,
-        "steps": steps,
         "in_network": organization.slug in graph,
         "drawing": None,
         "ranks": [],
@@ -1135,7 +1144,7 @@ def ego_context(organization: Organization, steps=1) -> dict:
         "partner_count": 0,
     }
     if context["in_network"]:
-        whole = whole_network_ranks()
+        whole = whole_network_ranks(version)
         title = gettext("Collaboration network of %(name)s") % {"name": organization}
         id_prefix = f"ego-{organization.slug}"
         if neighbourhood.is_cut:
@@ -1162,7 +1171,7 @@ def ego_context(organization: Organization, steps=1) -> dict:
             betweenness_sample=whole.betweenness_sample,
             partner_count=neighbourhood.partners,
         )
-    return {"ego_network": context}
+    return context
 
 
 def cluster_members(cluster: Cluster):

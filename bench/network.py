@@ -188,7 +188,7 @@ def main():
         ("the hub's whole 1-step neighbourhood (uncut)", lambda: net.load_neighbourhood(hub)),
     ]:
         ego = timed(label, function, results)
-        graph_of = getattr(ego, "graph", ego)
+        graph_of = ego.graph if isinstance(ego, net.Neighbourhood) else ego
         print(f"  {graph_of.number_of_nodes()} organizations, {graph_of.number_of_edges()} links")
 
     cache.clear()

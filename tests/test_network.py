@@ -354,8 +354,8 @@ def test_ego_context_gives_the_partial_its_drawing_and_ranks(seed, django_assert
     # cache, the whole network's parties, organizations and clusters for the ranks
     with django_assert_num_queries(9):
         context = net.ego_context(ministry, steps="2")["ego_network"]
-    # the ranks now come from the cache
-    with django_assert_num_queries(6):
+    # the whole partial now comes from the cache: the data's version only
+    with django_assert_num_queries(1):
         assert net.ego_context(ministry, steps="2")["ego_network"]["ranks"] == context["ranks"]
 
     assert context["steps"] == 2

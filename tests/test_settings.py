@@ -10,16 +10,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_settings(**env):
-    """Start Django in a fresh interpreter with exactly these variables; return the process."""
+def load_settings(show="settings.DEBUG, settings.DATABASES['default']['ENGINE']", **env):
+    """Start Django in a fresh interpreter with exactly these variables and print ``show``;
+    return the process."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     environ.update(env, DJANGO_SETTINGS_MODULE="bionet.settings")
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            " print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])",
+            f"import django; django.setup(); from django.conf import settings; print({show})",
         ],
         cwd=ROOT,
         env=environ,
@@ -62,19 +62,9 @@ def test_it_rejects_an_unusable_database_url():
 
 def cache_backend(**env):
     """The default cache's backend and location, as a fresh process reads them."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    environ.update(env, DJANGO_SETTINGS_MODULE="bionet.settings")
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            " c = settings.CACHES['default']; print(c['BACKEND'], c.get('LOCATION', '-'))",
-        ],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
+    return load_settings(
+        "settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION', '-')",
+        **env,
     )
 
 
