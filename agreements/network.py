@@ -20,21 +20,28 @@ The module has three layers, so that each can be tested and timed on its own:
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import combinations, islice
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import networkx as nx
 import numpy as np
-from django.db.models import Exists, OuterRef, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, connections
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
+from django.db.models.functions import Cast, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from clusters.models import Cluster, ClusterMembership
 from orgs.models import Organization
@@ -73,40 +80,184 @@ METRICS = ("degree", "weighted_degree", "betweenness", "brokerage")
 def load_network(agreements=None, *, organizations=None) -> nx.Graph:
     """The network of ``agreements`` (default: all), in three queries whatever their number.
 
-    One query reads the parties with their agreement's kind and date, one the organizations
+    One query reads the parties with their agreement's kind and year, one the organizations
     taking part (plus ``organizations``, an optional queryset of organizations to include even
     without agreements), one the clusters each belongs to or operates.
     """
     if agreements is None:
-        agreements = Agreement.objects.all()
-    agreement_ids = agreements.order_by().values("pk")
-    parties = (
-        AgreementParty.objects.filter(agreement__in=agreement_ids)
-        .order_by()
-        .values_list("agreement_id", "organization_id", "agreement__kind", "agreement__date__year")
-    )
+        parties = AgreementParty.objects.all()
+    else:
+        parties = AgreementParty.objects.filter(agreement__in=agreements.order_by().values("pk"))
     # IN (subquery), not a correlated EXISTS: SQLite runs the EXISTS once per organization,
     # which takes a minute at 100,000 agreements; the subquery is computed once.
-    condition = Q(
-        pk__in=AgreementParty.objects.filter(agreement__in=agreement_ids).values("organization_id")
-    )
+    condition = Q(pk__in=parties.order_by().values("organization_id"))
     if organizations is not None:
         condition |= Q(pk__in=organizations.order_by().values("pk"))
-    organization_rows = (
-        Organization.objects.filter(condition)
-        .order_by()
-        .values("pk", "slug", "name_ko", "name_en", "kind", "region")
+    return _load(parties, Organization.objects.filter(condition))
+
+
+def load_neighbourhood(organization: Organization, steps: int = 1) -> nx.Graph:
+    """The network among ``organization`` and everyone within ``steps`` agreements of it.
+
+    Reads only the parties of those organizations, never the rest of the network, so its cost
+    follows the neighbourhood's size, not the directory's; the result is the same graph as
+    :func:`ego_network` cut from the whole network. Three queries.
+    """
+    nearby = Organization.objects.filter(pk=organization.pk).values("pk")
+    for _step in range(steps):
+        agreements = AgreementParty.objects.filter(organization__in=nearby).values("agreement_id")
+        nearby = AgreementParty.objects.filter(agreement__in=agreements).values("organization_id")
+    return _load(
+        AgreementParty.objects.filter(organization__in=nearby),
+        Organization.objects.filter(pk__in=nearby),
+        nearby,
     )
-    cluster_rows = (
-        ClusterMembership.objects.order_by()
-        .values_list("organization_id", "cluster__slug")
-        .union(
-            Cluster.objects.filter(operator__isnull=False)
-            .order_by()
-            .values_list("operator_id", "slug")
+
+
+@dataclass
+class Neighbourhood:
+    """What an ego network page draws: ``graph`` (cut to the strongest ties when the
+    neighbourhood is larger than the drawing), how many organizations the whole
+    neighbourhood holds and how many partners the organization has."""
+
+    graph: nx.Graph
+    total: int
+    partners: int
+
+    @property
+    def is_cut(self) -> bool:
+        return self.graph.number_of_nodes() < self.total
+
+
+def load_ego(organization: Organization, steps: int = 1, limit: int | None = None):
+    """``organization``'s neighbourhood within ``steps`` agreements, ready to draw.
+
+    First one grouped query per step counts, for every organization in reach, the agreements
+    it shares with the organization (first step) or with its partners (second step). When
+    they fit the drawing (``limit``, default MAX_NODES), the whole neighbourhood is read
+    (:func:`load_neighbourhood`); otherwise only the organization, its partners with most
+    shared agreements and then the second step's best connected, up to ``limit``. Either
+    way four queries for one step, five for two, whatever the size of the directory: a hub
+    with thousands of partners never loads the thousands of agreements among them.
+    """
+    limit = limit or MAX_NODES
+    ego_agreements = AgreementParty.objects.filter(organization=organization).values("agreement_id")
+    partners = _shared_counts(
+        AgreementParty.objects.filter(agreement__in=ego_agreements).exclude(
+            organization=organization
         )
     )
-    return graph_from_rows(parties, organization_rows, cluster_rows)
+    reached = [partners]
+    if steps > 1:
+        nearby = AgreementParty.objects.filter(agreement__in=ego_agreements).values(
+            "organization_id"
+        )
+        reached.append(
+            _shared_counts(
+                AgreementParty.objects.filter(
+                    agreement__in=AgreementParty.objects.filter(organization__in=nearby).values(
+                        "agreement_id"
+                    )
+                ).exclude(organization__in=nearby)
+            )
+        )
+    total = 1 + sum(len(counts) for counts in reached)
+    if total <= limit:
+        return Neighbourhood(load_neighbourhood(organization, steps), total, len(partners))
+    keep = [organization.pk]
+    for counts in reached:
+        strongest = sorted(counts.items(), key=lambda item: (-item[1][0], item[1][1]))
+        keep.extend(pk for pk, _count in strongest[: limit - len(keep)])
+    ids = Organization.objects.filter(pk__in=keep).values("pk")
+    graph = _load(
+        AgreementParty.objects.filter(organization__in=ids),
+        Organization.objects.filter(pk__in=ids),
+        ids,
+    )
+    return Neighbourhood(graph, total, len(partners))
+
+
+def _shared_counts(parties) -> dict[int, tuple[int, str]]:
+    """organization id -> (number of distinct agreements among ``parties``, slug)."""
+    rows = (
+        parties.order_by()
+        .values("organization_id", "organization__slug")
+        .annotate(shared=Count("agreement_id", distinct=True))
+        .values_list("organization_id", "shared", "organization__slug")
+    )
+    return {pk: (shared, slug) for pk, shared, slug in rows}
+
+
+def load_members(organizations) -> nx.Graph:
+    """The network among ``organizations`` only (a queryset), joined by any agreements they
+    share; members without agreements are unconnected nodes. Three queries."""
+    ids = organizations.order_by().values("pk")
+    return _load(
+        AgreementParty.objects.filter(organization__in=ids),
+        Organization.objects.filter(pk__in=ids),
+        ids,
+    )
+
+
+def _load(parties, organizations, cluster_organizations=None) -> nx.Graph:
+    """Read ``parties`` and ``organizations`` (querysets) and their clusters: three queries.
+
+    The agreement's year is cut from its date by the database (the first four characters
+    of its ISO form) rather than by an extract function, which SQLite runs in Python once per
+    row; rows are streamed as plain tuples.
+    """
+    year = Cast(
+        Substr(Cast("agreement__date", output_field=CharField()), 1, 4),
+        output_field=IntegerField(),
+    )
+    party_rows = _raw_rows(
+        parties.order_by()
+        .annotate(year=year)
+        .values_list("agreement_id", "organization_id", "agreement__kind", "year")
+    )
+    organization_rows = (
+        organizations.order_by()
+        .values("pk", "slug", "name_ko", "name_en", "kind", "region")
+        .iterator(chunk_size=20_000)
+    )
+    memberships = ClusterMembership.objects.order_by()
+    operated = Cluster.objects.filter(operator__isnull=False).order_by()
+    if cluster_organizations is not None:
+        memberships = memberships.filter(organization__in=cluster_organizations)
+        operated = operated.filter(operator__in=cluster_organizations)
+    cluster_rows = memberships.values_list("organization_id", "cluster__slug").union(
+        operated.values_list("operator_id", "slug")
+    )
+    return graph_from_rows(party_rows, organization_rows, cluster_rows)
+
+
+def _raw_rows(queryset, chunk_size: int = 20_000) -> Iterator[tuple]:
+    """The rows of a ``values_list`` queryset straight from the database cursor.
+
+    Only for columns the database already returns as Python wants them (integers, text):
+    it skips Django's per-row converters, a third of the time of reading 300,000 parties.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield from rows
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while a graph is built.
+
+    Building a large graph allocates millions of dicts and tuples, none of them garbage; the
+    collector would scan them again and again (about 40 % of the build at 300,000 parties).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def graph_from_rows(
@@ -121,36 +272,53 @@ def graph_from_rows(
     ``clusters``: (organization id, cluster slug) for each membership or operated cluster.
     Nodes and edges are inserted in slug order, so everything computed from the graph
     (layout, paths, communities) comes out the same for the same data.
+
+    Edges are gathered in a plain dict keyed by (first slug, second slug) and handed to
+    networkx in one call: growing the graph one agreement at a time costs several times more.
     """
+    with _collector_paused():
+        return _graph_from_rows(parties, organizations, clusters)
+
+
+def _graph_from_rows(parties, organizations, clusters) -> nx.Graph:
+    # Parties are read first: the organizations' query may be a stream over the same
+    # connection, and a second stream cannot start while one is open on every database.
+    agreement_info = {}
+    party_ids = defaultdict(list)
+    for agreement_id, organization_id, kind, year in parties:
+        party_ids[agreement_id].append(organization_id)
+        agreement_info[agreement_id] = (kind, year)
     organizations = {row["pk"]: row for row in organizations}
     slug_of = {pk: row["slug"] for pk, row in organizations.items()}
     cluster_slugs = defaultdict(set)
     for organization_id, cluster_slug in clusters:
         cluster_slugs[organization_id].add(cluster_slug)
 
-    members = defaultdict(set)
-    agreement_info = {}
-    for agreement_id, organization_id, kind, year in parties:
-        if organization_id in slug_of:
-            members[agreement_id].add(slug_of[organization_id])
-        agreement_info[agreement_id] = (kind, year)
+    # (first slug, second slug) -> ids of their shared agreements, in ascending order
+    shared = defaultdict(list)
+    for agreement_id in sorted(party_ids):
+        slugs = sorted({slug_of[pk] for pk in party_ids[agreement_id] if pk in slug_of})
+        for pair in combinations(slugs, 2):
+            shared[pair].append(agreement_id)
 
-    # (first slug, second slug) -> [kinds, agreement ids, first year, last year]
-    edges = {}
-    for agreement_id, slugs in members.items():
-        kind, year = agreement_info[agreement_id]
-        slugs = sorted(slugs)
-        for i, first in enumerate(slugs):
-            for second in slugs[i + 1 :]:
-                edge = edges.get((first, second))
-                if edge is None:
-                    edges[(first, second)] = [{kind}, [agreement_id], year, year]
-                    continue
-                edge[0].add(kind)
-                edge[1].append(agreement_id)
-                if year is not None:
-                    edge[2] = year if edge[2] is None else min(edge[2], year)
-                    edge[3] = year if edge[3] is None else max(edge[3], year)
+    def attributes(ids):
+        if len(ids) == 1:
+            kind, year = agreement_info[ids[0]]
+            return {
+                "weight": 1,
+                "kinds": (kind,),
+                "first_year": year,
+                "last_year": year,
+                "agreements": tuple(ids),
+            }
+        years = [agreement_info[i][1] for i in ids if agreement_info[i][1] is not None]
+        return {
+            "weight": len(ids),
+            "kinds": tuple(sorted({agreement_info[i][0] for i in ids})),
+            "first_year": min(years, default=None),
+            "last_year": max(years, default=None),
+            "agreements": tuple(ids),
+        }
 
     graph = nx.Graph(agreement_count=len(agreement_info))
     graph.add_nodes_from(
@@ -168,18 +336,7 @@ def graph_from_rows(
         for pk, row in sorted(organizations.items(), key=lambda item: item[1]["slug"])
     )
     graph.add_edges_from(
-        (
-            first,
-            second,
-            {
-                "weight": len(ids),
-                "kinds": tuple(sorted(kinds)),
-                "first_year": first_year,
-                "last_year": last_year,
-                "agreements": tuple(sorted(ids)),
-            },
-        )
-        for (first, second), (kinds, ids, first_year, last_year) in sorted(edges.items())
+        (first, second, attributes(shared[first, second])) for first, second in sorted(shared)
     )
     return graph
 
@@ -822,6 +979,128 @@ def draw(
     return Drawing(svg, legend(shown), shown.number_of_nodes(), graph.number_of_nodes())
 
 
+# --------------------------------------------------------------------------- caching
+#
+# The whole network takes seconds to build and analyse at 100,000 agreements, so what pages
+# show of it is cached with Django's cache framework, keyed by what was asked for and by
+# the data's version. The version is read from the database on every request (one cheap
+# query) rather than bumped by signals: it also sees bulk inserts, imports and deletes that
+# send no signals, and writes made by another worker process whose local-memory cache a
+# signal could never reach. A change to the data gives a new key; old entries expire.
+
+CACHE_PREFIX = "bionet:network"
+
+
+def data_version() -> str:
+    """A fingerprint of everything the network is built from, in one query.
+
+    Counts, highest ids and sums of the foreign keys of parties and cluster memberships
+    (which have no timestamp: editing a party's organization changes the sum), and counts
+    and latest change of agreements, organizations and clusters (each save stamps
+    ``updated``).
+    """
+    quote = connection.ops.quote_name
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    parts = []
+    for model in (Agreement, Organization, Cluster):
+        parts.append(f"(SELECT COUNT(*) FROM {table(model)})")
+        parts.append(f"(SELECT MAX({quote('updated')}) FROM {table(model)})")
+    for model, columns in (
+        (AgreementParty, ("agreement_id", "organization_id")),
+        (ClusterMembership, ("cluster_id", "organization_id")),
+    ):
+        parts.append(f"(SELECT COUNT(*) FROM {table(model)})")
+        parts.append(f"(SELECT MAX({quote('id')}) FROM {table(model)})")
+        parts.extend(f"(SELECT SUM({quote(c)}) FROM {table(model)})" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(tuple(str(value) for value in row)).encode()).hexdigest()[:24]
+
+
+def cached(name: str, key: Iterable, compute):
+    """``compute()``, or its result cached under ``name`` and ``key`` (which should include
+    :func:`data_version`)."""
+    digest = hashlib.sha256(repr(tuple(key)).encode()).hexdigest()
+    cache_key = f"{CACHE_PREFIX}:{name}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, settings.NETWORK_CACHE_SECONDS)
+    return value
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """Every organization's value and rank for each metric, in the whole network."""
+
+    by_node: dict[str, tuple[tuple, ...]]  # slug -> ((value, rank), ...) in METRICS order
+    betweenness_sample: int | None
+
+    @classmethod
+    def of_graph(cls, graph: nx.Graph) -> Ranks:
+        # The partial shows no communities: skip Louvain, the slowest step.
+        metrics = network_metrics(graph, communities=False)
+        by_node = {
+            node: tuple(
+                (getattr(metrics.by_node[node], metric), metrics.rank(node, metric))
+                for metric in METRICS
+            )
+            for node in metrics.by_node
+        }
+        return cls(by_node, metrics.betweenness_sample)
+
+    def degree(self, slug: str) -> int:
+        """``slug``'s partners in the whole network (0 when unknown)."""
+        return self.by_node[slug][0][0] if slug in self.by_node else 0
+
+    def of(self, slug: str) -> list[dict]:
+        """``slug``'s value and rank for each metric (as :func:`organization_ranks`)."""
+        if slug not in self.by_node:
+            return []
+        labels = metric_labels()
+        return [
+            {
+                "metric": metric,
+                "label": labels[metric],
+                "value": value,
+                "rank": rank,
+                "of": len(self.by_node),
+            }
+            for metric, (value, rank) in zip(METRICS, self.by_node[slug], strict=True)
+        ]
+
+
+def whole_network_ranks(version: str | None = None) -> Ranks:
+    """The whole network's ranks, cached for the data's ``version`` (default: read it)."""
+    return cached("ranks", (version or data_version(),), lambda: Ranks.of_graph(load_network()))
+
+
+def network_summary(agreements, *, title: str) -> dict:
+    """What the network page shows of the network of ``agreements``: the drawing, the ranked
+    table for every order, the summary counts and the betweenness sample. Small enough to
+    cache, unlike the graph itself (unpickling 300,000 edges costs more than building them).
+    """
+    graph = load_network(agreements)
+    metrics = network_metrics(graph)
+    return {
+        "drawing": draw(graph, title=title),
+        "tables": {order: ranked(graph, metrics, order) for order in METRICS},
+        "summary": {
+            "organizations": graph.number_of_nodes(),
+            "links": graph.number_of_edges(),
+            "agreements": graph.graph["agreement_count"],
+            "components": len(metrics.components),
+            "largest_component": len(metrics.components[0]) if metrics.components else 0,
+            "communities": len(metrics.communities) if graph.number_of_edges() else 0,
+        },
+        "betweenness_sample": metrics.betweenness_sample,
+    }
+
+
 # --------------------------------------------------------------------------- partials
 
 
@@ -838,14 +1117,26 @@ def ego_context(organization: Organization, steps=1) -> dict:
     """Context for ``network/_ego_network.html``: ``{"ego_network": {...}}``.
 
     ``steps`` (1 or 2, e.g. straight from ``request.GET.get("steps")``; anything else is 1)
-    is how far from the organization the drawing reaches. Ranks are among every organization
-    in the whole network. Three queries, whatever the size of the network.
+    is how far from the organization the drawing reaches. Cached for the data's version (one
+    query); otherwise drawn from the neighbourhood's records only (:func:`load_ego`, four or
+    five queries), with ranks among every organization in the whole network, themselves
+    cached (three more queries to rebuild the network when the data has changed).
     """
     steps = parse_steps(steps)
-    graph = load_network()
+    version = data_version()
+    shown = cached(
+        "ego",
+        (version, organization.slug, steps, get_language()),
+        lambda: _ego_shown(organization, steps, version),
+    )
+    return {"ego_network": {"organization": organization, "steps": steps, **shown}}
+
+
+def _ego_shown(organization: Organization, steps: int, version: str) -> dict:
+    """What the ego partial shows, apart from the organization and the steps."""
+    neighbourhood = load_ego(organization, steps)
+    graph = neighbourhood.graph
     context = {
-        "organization": organization,
-        "steps": steps,
         "in_network": organization.slug in graph,
         "drawing": None,
         "ranks": [],
@@ -853,21 +1144,34 @@ def ego_context(organization: Organization, steps=1) -> dict:
         "partner_count": 0,
     }
     if context["in_network"]:
-        # The partial shows no communities: skip Louvain, the slowest step.
-        metrics = network_metrics(graph, communities=False)
-        ego = ego_network(graph, organization.slug, steps)
+        whole = whole_network_ranks(version)
+        title = gettext("Collaboration network of %(name)s") % {"name": organization}
+        id_prefix = f"ego-{organization.slug}"
+        if neighbourhood.is_cut:
+            # Partners counted in the whole network: the cut-off neighbourhood's own links
+            # were never read.
+            degrees = {node: whole.degree(node) for node in graph}
+            drawing = Drawing(
+                network_svg(
+                    graph,
+                    title=title,
+                    degrees=degrees,
+                    highlight=organization.slug,
+                    id_prefix=id_prefix,
+                ),
+                legend(graph),
+                graph.number_of_nodes(),
+                neighbourhood.total,
+            )
+        else:
+            drawing = draw(graph, title=title, highlight=organization.slug, id_prefix=id_prefix)
         context.update(
-            drawing=draw(
-                ego,
-                title=gettext("Collaboration network of %(name)s") % {"name": organization},
-                highlight=organization.slug,
-                id_prefix=f"ego-{organization.slug}",
-            ),
-            ranks=organization_ranks(metrics, organization.slug),
-            betweenness_sample=metrics.betweenness_sample,
-            partner_count=graph.degree(organization.slug),
+            drawing=drawing,
+            ranks=whole.of(organization.slug),
+            betweenness_sample=whole.betweenness_sample,
+            partner_count=neighbourhood.partners,
         )
-    return {"ego_network": context}
+    return context
 
 
 def cluster_members(cluster: Cluster):
@@ -883,13 +1187,9 @@ def cluster_context(cluster: Cluster) -> dict:
 
     The network among the cluster's operator and members, joined by any of their agreements
     (inside the cluster or not); members without agreements are drawn unconnected.
-    Three queries, whatever the size of the network.
+    Three queries, reading the members' records only.
     """
-    members = cluster_members(cluster)
-    agreements = Agreement.objects.filter(
-        Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), organization__in=members))
-    )
-    graph = load_network(agreements, organizations=members)
+    graph = load_members(cluster_members(cluster))
     member_slugs = [
         node for node, data in graph.nodes(data=True) if cluster.slug in data["clusters"]
     ]

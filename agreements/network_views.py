@@ -9,7 +9,7 @@ from :mod:`agreements.network`.
 from django import forms
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
@@ -28,11 +28,16 @@ AGREEMENTS_PER_STEP = 5
 def _filtered(request):
     """The bound filter set over all agreements, and the query string to carry it on."""
     filterset = AgreementFilterSet(request.GET or None, queryset=Agreement.objects.all())
+    return filterset, _network_filters(request).urlencode()
+
+
+def _network_filters(request):
+    """The request's parameters that choose the network: the filters, nothing else."""
     query = request.GET.copy()
     for name in list(query):
         if name not in NETWORK_FILTERS:
             del query[name]
-    return filterset, query.urlencode()
+    return query
 
 
 def _filter_fields(filterset):
@@ -56,24 +61,20 @@ def network(request):
     }
     if filterset.is_bound and not filterset.is_valid():
         return render(request, "network/network.html", context, status=400)
-    graph = net.load_network(filterset.qs)
-    metrics = net.network_metrics(graph)
     order = request.GET.get("order", "degree")
     if order not in net.METRICS:
         order = "degree"
+    page = net.cached(
+        "page",
+        (net.data_version(), sorted(_network_filters(request).lists()), get_language()),
+        lambda: net.network_summary(filterset.qs, title=gettext("Collaboration network")),
+    )
     context.update(
-        drawing=net.draw(graph, title=gettext("Collaboration network")),
-        table=net.ranked(graph, metrics, order),
+        drawing=page["drawing"],
+        table=page["tables"][order],
         order=order,
-        summary={
-            "organizations": graph.number_of_nodes(),
-            "links": graph.number_of_edges(),
-            "agreements": graph.graph["agreement_count"],
-            "components": len(metrics.components),
-            "largest_component": len(metrics.components[0]) if metrics.components else 0,
-            "communities": len(metrics.communities) if graph.number_of_edges() else 0,
-        },
-        betweenness_sample=metrics.betweenness_sample,
+        summary=page["summary"],
+        betweenness_sample=page["betweenness_sample"],
     )
     return render(request, "network/network.html", context)
 

@@ -132,6 +132,14 @@ def generate():
     return len(parties)
 
 
+def consume(response):
+    """Read a streamed response to its end, so that its time is measured too."""
+    if response.streaming:
+        for _chunk in response.streaming_content:
+            pass
+    return response
+
+
 def timed(label, function, results):
     start = time.perf_counter()
     value = function()
@@ -142,6 +150,7 @@ def timed(label, function, results):
 
 def main():
     workdir = setup_database()
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
 
@@ -149,7 +158,7 @@ def main():
 
     results = []
     party_count = timed("generate records (bulk_create)", generate, results)
-    graph = timed("build the graph (3 queries)", net.load_network, results)
+    graph = timed("build the whole graph (3 queries)", net.load_network, results)
     print(
         f"  {graph.number_of_nodes()} organizations, {graph.number_of_edges()} links, "
         f"{party_count} parties, {graph.graph['agreement_count']} agreements "
@@ -169,16 +178,45 @@ def main():
     gexf = timed("GEXF of the whole network (in memory)", lambda: net.gexf_bytes(graph), results)
     print(f"  GraphML {len(graphml) / 1e6:.1f} MB, GEXF {len(gexf) / 1e6:.1f} MB")
 
+    timed("data version (1 aggregate query)", net.data_version, results)
+    hub = net.Organization.objects.get(slug="synthetic-00000")
+    typical = net.Organization.objects.get(slug=f"synthetic-{ORGANIZATIONS // 2:05d}")
+    for label, function in [
+        ("ego network of the hub, 1 step (cut to 150)", lambda: net.load_ego(hub, 1)),
+        ("ego network of a typical organization, 1 step", lambda: net.load_ego(typical, 1)),
+        ("ego network of a typical organization, 2 steps", lambda: net.load_ego(typical, 2)),
+        ("the hub's whole 1-step neighbourhood (uncut)", lambda: net.load_neighbourhood(hub)),
+    ]:
+        ego = timed(label, function, results)
+        graph_of = ego.graph if isinstance(ego, net.Neighbourhood) else ego
+        print(f"  {graph_of.number_of_nodes()} organizations, {graph_of.number_of_edges()} links")
+
+    cache.clear()
     client = Client()
     for label, url in [
-        ("GET /network/ (whole network page)", "/network/"),
-        ("GET /network/?kind=mou (filtered page)", "/network/?kind=mou"),
+        ("GET /network/ (whole network page), cold", "/network/"),
+        ("GET /network/ (whole network page), cached", "/network/"),
+        ("GET /network/?kind=mou (filtered page), cold", "/network/?kind=mou"),
+        ("GET /network/?kind=mou (filtered page), cached", "/network/?kind=mou"),
         ("GET /network/bionet-network.graphml", "/network/bionet-network.graphml"),
         ("GET /network/bionet-network.gexf", "/network/bionet-network.gexf"),
         (
-            "GET /network/organizations/<hub>/?steps=1 (ego page)",
+            "GET /network/organizations/<typical>/, cold (ranks computed)",
+            f"/network/organizations/{typical.slug}/",
+        ),
+        (
+            "GET /network/organizations/<hub>/ (ego page), ranks cached",
             "/network/organizations/synthetic-00000/",
         ),
+        (
+            "GET /network/organizations/<typical>/ (ego page), ranks cached",
+            f"/network/organizations/{typical.slug}/",
+        ),
+        (
+            "GET /network/organizations/<typical>/?steps=2, ranks cached",
+            f"/network/organizations/{typical.slug}/?steps=2",
+        ),
+        ("GET /organizations/<typical>/ (organization page)", typical.get_absolute_url()),
         (
             "GET /network/clusters/<cluster>/ (cluster page)",
             "/network/clusters/synthetic-cluster-0/",
@@ -189,7 +227,7 @@ def main():
             f"&target=synthetic-{ORGANIZATIONS - 1:05d}",
         ),
     ]:
-        response = timed(label, lambda url=url: client.get(url), results)
+        response = timed(label, lambda url=url: consume(client.get(url)), results)
         assert response.status_code == 200, (url, response.status_code)
     if workdir is not None:
         workdir.cleanup()

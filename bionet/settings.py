@@ -28,6 +28,14 @@ Production (the defaults follow DJANGO_DEBUG: safe when it is false):
     DATABASE_CONN_MAX_AGE            seconds a database connection is reused (default 60)
     AXES_FAILURE_LIMIT               failed sign-ins before a lockout (default 5)
     AXES_COOLOFF_MINUTES             how long a lockout lasts (default 30)
+
+Cache (the network pages keep what they computed of the whole network there, keyed by the
+data's version, so a stale entry is never shown):
+    DJANGO_CACHE_URL                 locmem:// (default: each process keeps its own copy,
+                                     fine for one process), file:///var/cache/bionet (shared
+                                     by every gunicorn worker on the machine: use this in
+                                     production), or dummy:// (nothing is kept)
+    NETWORK_CACHE_SECONDS            how long a computed network is kept (default a day)
 """
 
 import datetime
@@ -88,6 +96,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not items:
         raise ImproperlyConfigured(f"{name} is set but names no value.")
     return items
+
+
+def env_cache(name: str, default: str) -> dict:
+    """Read a cache URL: locmem://[name], file:///absolute/folder or dummy://."""
+    raw = env_str(name, default)
+    scheme, separator, location = raw.partition("://")
+    if separator and scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": location or "bionet",
+        }
+    if separator and scheme == "file" and location.startswith("/"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": location,
+        }
+    if separator and scheme == "dummy" and not location:
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a cache URL: use locmem://, file:///absolute/folder or dummy://."
+    )
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -235,6 +264,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
+
+CACHES = {"default": env_cache("DJANGO_CACHE_URL", "locmem://")}
+NETWORK_CACHE_SECONDS = env_int("NETWORK_CACHE_SECONDS", 24 * 60 * 60, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Adopt Django 6's default now: a scheme-less URL typed into a form means https.

@@ -151,10 +151,16 @@ def test_network_page_needs_the_same_queries_for_5_and_50_agreements(
 ):
     make_agreements(count)
 
-    # Parties, organizations, clusters; the cluster filter's choices.
-    with django_assert_max_num_queries(4):
+    # The data's version; parties, organizations, clusters; the cluster filter's choices.
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("network:network"))
     assert response.context["summary"]["agreements"] == count
+    # Cached: the data's version and the cluster filter's choices only.
+    with django_assert_max_num_queries(2):
+        cached = client.get(reverse("network:network"))
+    assert cached.context["drawing"].svg == response.context["drawing"].svg
+    assert cached.context["table"] == response.context["table"]
+    assert cached.context["summary"]["agreements"] == count
 
 
 @pytest.mark.parametrize("count", [5, 50])

@@ -1,0 +1,217 @@
+"""The network at scale: ego and cluster networks read from their own records only, and the
+whole network's products cached until the data changes."""
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from agreements import network as net
+from agreements.models import AgreementParty
+from clusters.models import Cluster
+from orgs.models import Organization
+from tests.factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    ClusterMembershipFactory,
+    OrganizationFactory,
+)
+
+
+def edges_with_data(graph):
+    return sorted((*sorted((u, v)), data) for u, v, data in graph.edges(data=True))
+
+
+def same_graph(first, second):
+    assert list(first.nodes(data=True)) == list(second.nodes(data=True))
+    assert edges_with_data(first) == edges_with_data(second)
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+def test_an_ego_network_read_from_the_neighbourhood_is_the_cut_of_the_whole_network(seed, steps):
+    whole = net.load_network()
+
+    for organization in Organization.objects.filter(slug__in=list(whole)):
+        same_graph(
+            net.load_neighbourhood(organization, steps),
+            net.ego_network(whole, organization.slug, steps),
+        )
+
+
+def test_an_ego_network_keeps_links_between_partners_made_without_the_organization(db):
+    ego, first, second, far, farther = OrganizationFactory.create_batch(5)
+    for pair in ((ego, first), (ego, second), (first, second), (second, far), (far, farther)):
+        agreement = AgreementFactory()
+        for organization in pair:
+            AgreementPartyFactory(agreement=agreement, organization=organization)
+
+    one_step = net.load_neighbourhood(ego, 1)
+    two_steps = net.load_neighbourhood(ego, 2)
+
+    assert sorted(one_step) == sorted(o.slug for o in (ego, first, second))
+    assert one_step.has_edge(first.slug, second.slug)
+    assert sorted(two_steps) == sorted(o.slug for o in (ego, first, second, far))
+    assert not two_steps.has_edge(far.slug, farther.slug)
+
+
+def test_a_cluster_network_read_from_its_members_is_the_cut_of_the_whole_network(seed):
+    whole = net.load_network(organizations=Organization.objects.all())
+
+    for cluster in Cluster.objects.all():
+        members = net.cluster_members(cluster)
+        same_graph(
+            net.load_members(members),
+            net.sorted_subgraph(whole, members.values_list("slug", flat=True)),
+        )
+
+
+def crowd(count):
+    """An organization with ``count`` partners, each with ``count`` partners of their own."""
+    ego = OrganizationFactory()
+    for _ in range(count):
+        agreement = AgreementFactory()
+        partner = OrganizationFactory()
+        AgreementPartyFactory(agreement=agreement, organization=ego)
+        AgreementPartyFactory(agreement=agreement, organization=partner)
+        for _ in range(count):
+            AgreementPartyFactory(
+                agreement=AgreementPartyFactory(organization=partner).agreement,
+                organization=OrganizationFactory(),
+            )
+    return ego
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_the_ego_partial_needs_the_same_queries_for_small_and_large_neighbourhoods(
+    db, django_assert_num_queries, count
+):
+    ego = crowd(count)
+    net.whole_network_ranks()  # ranks cached, as on every request after the first
+
+    # the data's version; the organizations one and two steps away with their shared
+    # agreements; the neighbourhood's parties, organizations and clusters
+    with django_assert_num_queries(6):
+        context = net.ego_context(ego, steps=2)["ego_network"]
+
+    assert context["drawing"].shown == 1 + count + count * count
+    assert context["partner_count"] == count
+
+
+@pytest.mark.parametrize("count", [4, 8])
+def test_a_large_ego_network_is_cut_to_the_strongest_ties_in_the_same_queries(
+    db, django_assert_num_queries, monkeypatch, count
+):
+    monkeypatch.setattr(net, "MAX_NODES", 6)
+    ego = crowd(count)
+    closest = ego.agreement_parties.first().agreement.parties.exclude(organization=ego).get()
+    AgreementPartyFactory(
+        agreement=AgreementPartyFactory(organization=ego).agreement,
+        organization=closest.organization,
+    )
+    net.whole_network_ranks()
+
+    with django_assert_num_queries(6):
+        context = net.ego_context(ego, steps=2)["ego_network"]
+
+    drawing = context["drawing"]
+    assert (drawing.shown, drawing.total) == (6, 1 + count + count * count)
+    assert drawing.is_cut
+    assert closest.organization.get_absolute_url() in drawing.svg
+    assert context["partner_count"] == count
+
+
+def network_slugs(client, **filters):
+    response = client.get(reverse("network:network"), filters)
+    assert response.status_code == 200
+    return {row["organization"]["slug"] for row in response.context["table"]}
+
+
+def test_a_new_agreement_shows_on_the_cached_network_page(db, client):
+    first, second, newcomer = OrganizationFactory.create_batch(3)
+    agreement = AgreementFactory()
+    AgreementPartyFactory(agreement=agreement, organization=first)
+    AgreementPartyFactory(agreement=agreement, organization=second)
+    assert network_slugs(client) == {first.slug, second.slug}
+
+    AgreementPartyFactory(agreement=agreement, organization=newcomer)
+
+    assert network_slugs(client) == {first.slug, second.slug, newcomer.slug}
+
+
+def test_a_party_moved_to_another_organization_shows_on_the_cached_network_page(db, client):
+    first, second, replacement = OrganizationFactory.create_batch(3)
+    agreement = AgreementFactory()
+    AgreementPartyFactory(agreement=agreement, organization=first)
+    party = AgreementPartyFactory(agreement=agreement, organization=second)
+    assert network_slugs(client) == {first.slug, second.slug}
+
+    # A bulk update: no signal is sent, no timestamp changes.
+    AgreementParty.objects.filter(pk=party.pk).update(organization=replacement)
+
+    assert network_slugs(client) == {first.slug, replacement.slug}
+
+
+def test_a_deleted_agreement_leaves_the_cached_network_page(db, client):
+    first, second, third = OrganizationFactory.create_batch(3)
+    kept, deleted = AgreementFactory.create_batch(2)
+    for agreement, pair in ((kept, (first, second)), (deleted, (second, third))):
+        for organization in pair:
+            AgreementPartyFactory(agreement=agreement, organization=organization)
+    assert network_slugs(client) == {first.slug, second.slug, third.slug}
+
+    deleted.delete()
+
+    assert network_slugs(client) == {first.slug, second.slug}
+
+
+def test_a_new_membership_changes_the_cached_ranks_and_a_rename_the_version(db):
+    first, second = OrganizationFactory.create_batch(2)
+    agreement = AgreementFactory()
+    AgreementPartyFactory(agreement=agreement, organization=first)
+    AgreementPartyFactory(agreement=agreement, organization=second)
+    version = net.data_version()
+    ranks = {r["metric"]: r["value"] for r in net.whole_network_ranks().of(first.slug)}
+    assert ranks["brokerage"] == 0
+
+    membership = ClusterMembershipFactory(organization=second)
+
+    assert net.data_version() != version
+    ranks = {r["metric"]: r["value"] for r in net.whole_network_ranks().of(first.slug)}
+    assert ranks["brokerage"] == 1
+    version = net.data_version()
+    first.name_ko = "새 이름"
+    first.save()
+    assert net.data_version() != version
+    version = net.data_version()
+    membership.delete()
+    assert net.data_version() != version
+
+
+def test_filtered_networks_are_cached_apart(db, client):
+    first, second, third = OrganizationFactory.create_batch(3)
+    for kind, pair in (("mou", (first, second)), ("council", (second, third))):
+        agreement = AgreementFactory(kind=kind)
+        for organization in pair:
+            AgreementPartyFactory(agreement=agreement, organization=organization)
+
+    assert network_slugs(client) == {first.slug, second.slug, third.slug}
+    assert network_slugs(client, kind="mou") == {first.slug, second.slug}
+    assert network_slugs(client, kind="council") == {second.slug, third.slug}
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+def test_the_ego_partial_draws_what_the_whole_network_cut_around_the_organization_draws(
+    seed, steps
+):
+    whole = net.load_network()
+    ministry = Organization.objects.get(slug="ministry-of-health-and-welfare")
+
+    drawing = net.ego_context(ministry, steps=steps)["ego_network"]["drawing"]
+
+    expected = net.draw(
+        net.ego_network(whole, ministry.slug, steps),
+        title=gettext("Collaboration network of %(name)s") % {"name": ministry},
+        highlight=ministry.slug,
+        id_prefix=f"ego-{ministry.slug}",
+    )
+    assert drawing.svg == expected.svg
+    assert (drawing.shown, drawing.total) == (expected.shown, expected.total)
