@@ -34,14 +34,20 @@ class ClusterQuerySet(models.QuerySet):
         # Meta.ordering does not apply to aggregating queries: order explicitly.
         return self.select_related("operator").with_counts().order_by("name_ko", "pk")
 
-    def for_detail(self):
-        """A cluster with its operator and members (and their organizations) prefetched."""
+    def for_detail(self, members: int = 200):
+        """A cluster with its operator and first ``members`` memberships prefetched.
+
+        The memberships, with their organizations and in the order of the organizations'
+        names, go to ``listed_memberships``; the organization list filtered by the cluster
+        shows the rest.
+        """
         return self.select_related("operator").prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=ClusterMembership.objects.select_related("organization").order_by(
-                    "organization__name_ko", "role"
-                ),
+                    "organization__name_ko", "organization", "role"
+                )[:members],
+                to_attr="listed_memberships",
             )
         )
 
@@ -159,10 +165,14 @@ class Cluster(BilingualNamed, TimestampedModel):
         """Members grouped by organization kind: ``[(kind label, [(organization, [roles])])]``.
 
         Kinds come in the order of ``Organization.Kind``; an organization holding several
-        roles appears once with all of them. Uses the prefetched ``memberships``.
+        roles appears once with all of them. Uses the memberships ``for_detail()`` prefetched,
+        if it did.
         """
+        memberships = getattr(self, "listed_memberships", None)
+        if memberships is None:
+            memberships = self.memberships.select_related("organization")
         roles_by_organization: dict[int, tuple[Organization, list[str]]] = {}
-        for membership in self.memberships.all():
+        for membership in memberships:
             organization = membership.organization
             entry = roles_by_organization.setdefault(organization.pk, (organization, []))
             entry[1].append(membership.get_role_display())
@@ -172,6 +182,10 @@ class Cluster(BilingualNamed, TimestampedModel):
             if members:
                 groups.append((label, members))
         return groups
+
+    def member_count(self) -> int:
+        """How many organizations belong to the cluster, in whatever roles."""
+        return self.memberships.values("organization").distinct().count()
 
     def map_point(self) -> dict:
         """The cluster as a point for ``clusters.maps``, named in the active language."""

@@ -231,6 +231,17 @@ class Organization(BilingualNamed, TimestampedModel):
             )
         )
 
+    def partner_count(self) -> int:
+        """How many organizations share at least one agreement with this one."""
+        party_model = self._meta.get_field("agreement_parties").related_model
+        return (
+            party_model.objects.filter(agreement__parties__organization=self)
+            .exclude(organization=self)
+            .values("organization")
+            .distinct()
+            .count()
+        )
+
     def index_names(self, alias_names):
         """Fill the search columns from the names and the given aliases' names."""
         self.search_names, self.search_grams = search_columns(
