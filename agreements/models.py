@@ -189,16 +189,18 @@ class AgreementQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
+        # The agreements of the matching organizations, read once through the organizations'
+        # search index and the parties' organization index (an IN the databases hash), not an
+        # EXISTS probed for every agreement.
         party_match = AgreementParty.objects.filter(
-            agreement=OuterRef("pk"),
-            organization__in=Organization.objects.search(query).values("pk"),
-        )
+            organization__in=Organization.objects.search(query).values("pk")
+        ).values("agreement")
         return self.filter(
             Q(title__icontains=query)
             | Q(title_en__icontains=query)
             | Q(summary__icontains=query)
             | Q(place__icontains=query)
-            | Exists(party_match)
+            | Q(pk__in=party_match)
         )
 
     def involving(self, organization):
