@@ -98,6 +98,20 @@ class NewsItemFilterSet(django_filters.FilterSet):
         field_name="published_on__year",
         label=_("Year published"),
     )
+    cluster = django_filters.ModelChoiceFilter(
+        queryset=Cluster.objects.order_by("name_ko"),
+        to_field_name="slug",
+        method="citing_cluster",
+        label=_("Cited by agreements in cluster"),
+        empty_label=_("Any cluster"),
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(),
+        to_field_name="slug",
+        method="citing_organization",
+        label=_("Cited by agreements of organization"),
+        widget=forms.TextInput(attrs={"placeholder": _("organization slug, e.g. khidi")}),
+    )
     ordering = OrderingFilter(
         fields=[("published_on", "published"), ("title", "title")],
         field_labels={
@@ -113,7 +127,13 @@ class NewsItemFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = NewsItem
-        fields = ["q", "year"]
+        fields = ["q", "year", "cluster", "organization"]
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+    def citing_cluster(self, queryset, name, cluster):
+        return queryset.citing(cluster.agreements.all())
+
+    def citing_organization(self, queryset, name, organization):
+        return queryset.citing(Agreement.objects.involving(organization))

@@ -55,13 +55,10 @@ class NewsItemQuerySet(models.QuerySet):
 
     def citing(self, agreements):
         """The news items the given agreements cite."""
-        return self.filter(
-            Exists(
-                Agreement.sources.through.objects.filter(
-                    newsitem=OuterRef("pk"), agreement__in=agreements
-                )
-            )
-        )
+        # An IN over the citations of those agreements, not EXISTS per news item: the
+        # databases then read the few citations once rather than probe for every news item.
+        citations = Agreement.sources.through.objects.filter(agreement__in=agreements)
+        return self.filter(pk__in=citations.values("newsitem"))
 
 
 class NewsItem(TimestampedModel):
@@ -192,16 +189,18 @@ class AgreementQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
+        # The agreements of the matching organizations, read once through the organizations'
+        # search index and the parties' organization index (an IN the databases hash), not an
+        # EXISTS probed for every agreement.
         party_match = AgreementParty.objects.filter(
-            agreement=OuterRef("pk"),
-            organization__in=Organization.objects.search(query).values("pk"),
-        )
+            organization__in=Organization.objects.search(query).values("pk")
+        ).values("agreement")
         return self.filter(
             Q(title__icontains=query)
             | Q(title_en__icontains=query)
             | Q(summary__icontains=query)
             | Q(place__icontains=query)
-            | Exists(party_match)
+            | Q(pk__in=party_match)
         )
 
     def involving(self, organization):

@@ -9,6 +9,9 @@ from .exports import AGREEMENT_COLUMNS, PARTNERSHIP_COLUMNS, agreement_rows, par
 from .filters import AgreementFilterSet, NewsItemFilterSet
 from .models import Agreement, NewsItem
 
+# A news item's page lists the newest of the records citing it.
+CITING_AGREEMENTS_SHOWN = 50
+
 
 class AgreementListView(DirectoryListView):
     """Agreements, filtered and ordered. Template: agreements/agreement_list.html."""
@@ -51,7 +54,12 @@ class NewsItemDetailView(DetailView):
     model = NewsItem
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(agreements=self.object.agreements.for_list(), **kwargs)
+        agreements = self.object.agreements.all()
+        return super().get_context_data(
+            agreements=agreements.for_list()[:CITING_AGREEMENTS_SHOWN],
+            agreement_count=agreements.count(),
+            **kwargs,
+        )
 
 
 def _filtered_agreements(request: HttpRequest) -> AgreementFilterSet:

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from agreements.models import Agreement, NewsItem
@@ -27,24 +28,34 @@ class ListPageSitemap(Sitemap):
 
 
 class RecordSitemap(Sitemap):
-    """Every record of one model, dated by its last change."""
+    """Every record of one model, dated by its last change, in pages of ``limit`` URLs."""
 
     changefreq = "weekly"
+    # Well under the protocol's 50,000: a page stays quick to build and to download.
+    limit = 5000
     model = None
+    # The fields get_absolute_url() reads besides the primary key.
+    url_fields = ()
 
     def items(self):
-        return self.model.objects.order_by("pk")
+        return self.model.objects.only("pk", "updated", *self.url_fields).order_by("pk")
 
     def lastmod(self, item):
         return item.updated
 
+    def get_latest_lastmod(self):
+        # The index dates each section: one aggregate, not a walk over every record.
+        return self.model.objects.aggregate(latest=Max("updated"))["latest"]
+
 
 class OrganizationSitemap(RecordSitemap):
     model = Organization
+    url_fields = ("slug",)
 
 
 class ClusterSitemap(RecordSitemap):
     model = Cluster
+    url_fields = ("slug",)
 
 
 class AgreementSitemap(RecordSitemap):
@@ -62,3 +73,15 @@ sitemaps = {
     "agreements": AgreementSitemap,
     "news": NewsItemSitemap,
 }
+
+
+class SectionConverter:
+    """The name of a sitemap section in its URL, e.g. sitemap-organizations.xml."""
+
+    regex = "|".join(sitemaps)
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value

@@ -1,10 +1,12 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
 from . import views
-from .sitemaps import sitemaps
+from .sitemaps import SectionConverter, sitemaps
+
+register_converter(SectionConverter, "sitemap_section")
 
 admin.site.site_header = _("Bionet curation")
 admin.site.site_title = _("Bionet curation")
@@ -13,7 +15,19 @@ admin.site.index_title = _("Directory records")
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of sections, each paginated: no response lists every record of a large directory.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<sitemap_section:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("orgs.urls")),

@@ -12,6 +12,8 @@ from .lib.error_pages import error_page
 from .middleware import DATABASE_UNAVAILABLE_ERRORS, service_unavailable_response
 
 LATEST_AGREEMENTS = 6
+# The home page's cluster cards; the cluster list shows them all on a map.
+HOME_CLUSTERS = 24
 SEARCH_RESULTS_PER_KIND = 20
 
 
@@ -31,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "counts": counts,
-            "clusters": Cluster.objects.for_list(),
+            "clusters": Cluster.objects.for_list()[:HOME_CLUSTERS],
             "latest_agreements": Agreement.objects.for_list()[:LATEST_AGREEMENTS],
             "search_form": SearchForm(),
         },

@@ -3,7 +3,8 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -24,9 +25,27 @@ class ClusterQuerySet(models.QuerySet):
 
     def with_counts(self):
         """Annotate the number of member organizations and of agreements placed in each."""
+        # One subquery per count: joining both relations at once would multiply a cluster's
+        # members by its agreements before counting (seconds for a cluster of thousands).
+        members = (
+            ClusterMembership.objects.filter(cluster=OuterRef("pk"))
+            .order_by()
+            .values("cluster")
+            .annotate(count=Count("organization", distinct=True))
+            .values("count")
+        )
+        # Agreements live in an app that depends on this one: reach them through the relation.
+        agreements = (
+            self.model._meta.get_field("agreements")
+            .related_model.objects.filter(cluster=OuterRef("pk"))
+            .order_by()
+            .values("cluster")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return self.annotate(
-            member_count=Count("memberships__organization", distinct=True),
-            agreement_count=Count("agreements", distinct=True),
+            member_count=Coalesce(Subquery(members), 0),
+            agreement_count=Coalesce(Subquery(agreements), 0),
         )
 
     def for_list(self):
@@ -34,14 +53,20 @@ class ClusterQuerySet(models.QuerySet):
         # Meta.ordering does not apply to aggregating queries: order explicitly.
         return self.select_related("operator").with_counts().order_by("name_ko", "pk")
 
-    def for_detail(self):
-        """A cluster with its operator and members (and their organizations) prefetched."""
+    def for_detail(self, members: int = 200):
+        """A cluster with its operator and first ``members`` memberships prefetched.
+
+        The memberships, with their organizations and in the order of the organizations'
+        names, go to ``listed_memberships``; the organization list filtered by the cluster
+        shows the rest.
+        """
         return self.select_related("operator").prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=ClusterMembership.objects.select_related("organization").order_by(
-                    "organization__name_ko", "role"
-                ),
+                    "organization__name_ko", "organization", "role"
+                )[:members],
+                to_attr="listed_memberships",
             )
         )
 
@@ -159,10 +184,14 @@ class Cluster(BilingualNamed, TimestampedModel):
         """Members grouped by organization kind: ``[(kind label, [(organization, [roles])])]``.
 
         Kinds come in the order of ``Organization.Kind``; an organization holding several
-        roles appears once with all of them. Uses the prefetched ``memberships``.
+        roles appears once with all of them. Uses the memberships ``for_detail()`` prefetched,
+        if it did.
         """
+        memberships = getattr(self, "listed_memberships", None)
+        if memberships is None:
+            memberships = self.memberships.select_related("organization")
         roles_by_organization: dict[int, tuple[Organization, list[str]]] = {}
-        for membership in self.memberships.all():
+        for membership in memberships:
             organization = membership.organization
             entry = roles_by_organization.setdefault(organization.pk, (organization, []))
             entry[1].append(membership.get_role_display())
@@ -172,6 +201,10 @@ class Cluster(BilingualNamed, TimestampedModel):
             if members:
                 groups.append((label, members))
         return groups
+
+    def member_count(self) -> int:
+        """How many organizations belong to the cluster, in whatever roles."""
+        return self.memberships.values("organization").distinct().count()
 
     def map_point(self) -> dict:
         """The cluster as a point for ``clusters.maps``, named in the active language."""

@@ -11,6 +11,11 @@ from .filters import ClusterFilterSet
 from .maps import korea_map_svg
 from .models import Cluster
 
+# A cluster's page shows the newest of its agreements and sources and links to the full
+# lists, so that it stays as fast for a cluster with thousands of them as for a small one.
+AGREEMENTS_SHOWN = 50
+MEMBERSHIPS_SHOWN = 200
+SOURCES_SHOWN = 20
 # The newest news items naming the cluster that its page lists.
 MENTIONING_NEWS_SHOWN = 20
 
@@ -50,19 +55,25 @@ class ClusterDetailView(DetailView):
     """
 
     def get_queryset(self):
-        return Cluster.objects.for_detail()
+        return Cluster.objects.for_detail(members=MEMBERSHIPS_SHOWN)
 
     def get_context_data(self, **kwargs):
         # Agreements live in an app that depends on this one: look the model up by name.
         news_item_model = apps.get_model("agreements", "NewsItem")
         agreements = self.object.agreements.all()
+        news_items = news_item_model.objects.citing(agreements)
+        members_by_kind = self.object.members_by_kind()
         # The collaboration network is drawn by the agreements app, which depends on this one.
         network = import_module("agreements.network")
         context = super().get_context_data(
             **network.cluster_context(self.object),
-            agreements=agreements.for_list(),
-            members_by_kind=self.object.members_by_kind(),
-            news_items=news_item_model.objects.citing(agreements),
+            agreements=agreements.for_list()[:AGREEMENTS_SHOWN],
+            agreement_count=agreements.count(),
+            members_by_kind=members_by_kind,
+            members_shown=sum(len(members) for _kind, members in members_by_kind),
+            member_count=self.object.member_count(),
+            news_items=news_items[:SOURCES_SHOWN],
+            news_item_count=news_items.count(),
             mentioning_news=news_item_model.objects.mentioning_cluster(self.object)[
                 :MENTIONING_NEWS_SHOWN
             ],

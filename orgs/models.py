@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -58,9 +59,17 @@ class OrganizationQuerySet(models.QuerySet):
 
     def with_counts(self):
         """Annotate how many agreements each organization is a party to."""
-        return self.annotate(
-            agreement_count=models.Count("agreement_parties__agreement", distinct=True)
+        # A correlated count, not a join grouped over every matching organization: a page of
+        # 20 rows in name order then counts the agreements of those 20 only.
+        party_model = self.model._meta.get_field("agreement_parties").related_model
+        agreements = (
+            party_model.objects.filter(organization=OuterRef("pk"))
+            .order_by()
+            .values("organization")
+            .annotate(count=Count("agreement", distinct=True))
+            .values("count")
         )
+        return self.annotate(agreement_count=Coalesce(Subquery(agreements), 0))
 
     def for_list(self):
         """Everything a list row shows, in a fixed number of queries."""
@@ -229,6 +238,17 @@ class Organization(BilingualNamed, TimestampedModel):
             .order_by(
                 "-shared_agreements", models.F("latest_date").desc(nulls_last=True), "name_ko"
             )
+        )
+
+    def partner_count(self) -> int:
+        """How many organizations share at least one agreement with this one."""
+        party_model = self._meta.get_field("agreement_parties").related_model
+        return (
+            party_model.objects.filter(agreement__parties__organization=self)
+            .exclude(organization=self)
+            .values("organization")
+            .distinct()
+            .count()
         )
 
     def index_names(self, alias_names):

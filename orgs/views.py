@@ -12,6 +12,12 @@ from .exports import ORGANIZATION_COLUMNS, organization_rows
 from .filters import OrganizationFilterSet
 from .models import Organization
 
+# An organization's page shows the newest of its agreements and sources and its most frequent
+# partners, and links to the full lists, so that it stays as fast for a national agency with
+# thousands of agreements as for a small company.
+AGREEMENTS_SHOWN = 50
+PARTNERS_SHOWN = 50
+SOURCES_SHOWN = 20
 # The newest news items naming the organization that its page lists.
 MENTIONING_NEWS_SHOWN = 20
 
@@ -44,13 +50,17 @@ class OrganizationDetailView(DetailView):
         agreement_model = apps.get_model("agreements", "Agreement")
         news_item_model = apps.get_model("agreements", "NewsItem")
         agreements = agreement_model.objects.involving(self.object)
+        news_items = news_item_model.objects.citing(agreements)
         # The collaboration network is drawn by the agreements app, which depends on this one.
         network = import_module("agreements.network")
         return super().get_context_data(
             **network.ego_context(self.object, steps=self.request.GET.get("steps")),
-            agreements=agreements.for_list(),
-            partners=self.object.partners(),
-            news_items=news_item_model.objects.citing(agreements),
+            agreements=agreements.for_list()[:AGREEMENTS_SHOWN],
+            agreement_count=agreements.count(),
+            partners=self.object.partners()[:PARTNERS_SHOWN],
+            partner_count=self.object.partner_count(),
+            news_items=news_items[:SOURCES_SHOWN],
+            news_item_count=news_items.count(),
             mentioning_news=news_item_model.objects.mentioning_organization(self.object)[
                 :MENTIONING_NEWS_SHOWN
             ],

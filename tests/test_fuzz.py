@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from agreements.models import Agreement, NewsItem
 from bionet.forms import SearchForm
+from bionet.sitemaps import SectionConverter, sitemaps
 from clusters.models import Cluster
 from orgs.models import Organization
 from tests.factories import OrganizationFactory
@@ -148,6 +149,8 @@ def valid_values(converter) -> list[str]:
         return [str(model.objects.order_by("pk").first().pk) for model in (Agreement, NewsItem)]
     if isinstance(converter, SlugConverter):
         return [model.objects.order_by("pk").first().slug for model in (Organization, Cluster)]
+    if isinstance(converter, SectionConverter):
+        return list(sitemaps)
     return []
 
 
@@ -157,7 +160,9 @@ HOSTILE_SEGMENTS = ["0", str(10**30), str(2**63), "-1", "-", "_", "a" * 2000, "%
 def path_for(name: str, converters: dict, segment_values: dict) -> str:
     """The URL's path with each keyword replaced by the (percent-encoded) value given."""
     placeholders = {
-        key: "1" if isinstance(c, IntConverter) else "x" for key, c in converters.items()
+        key: "1" if isinstance(c, IntConverter) else "x" if isinstance(c, SlugConverter) else v
+        for key, c in converters.items()
+        for v in [next(iter(valid_values(c)), "x")]
     }
     path = reverse(name, kwargs=placeholders)
     if not converters:
@@ -166,7 +171,11 @@ def path_for(name: str, converters: dict, segment_values: dict) -> str:
     # would not accept, which reverse() refuses) can be put in place.
     for key, value in segment_values.items():
         marker = f"/{placeholders[key]}/"
-        path = path.replace(marker, f"/{quote(value, safe='')}/", 1)
+        if marker not in path:  # a keyword inside a segment, as in sitemap-<section>.xml
+            marker = placeholders[key]
+            path = path.replace(marker, quote(value, safe=""), 1)
+        else:
+            path = path.replace(marker, f"/{quote(value, safe='')}/", 1)
     return path
 
 

@@ -119,7 +119,35 @@ def test_cluster_pages_run_a_fixed_number_of_queries(client, django_assert_max_n
     # count, page of clusters with counts (the map reuses the page when it holds them all)
     with django_assert_max_num_queries(3):
         assert client.get("/clusters/?per_page=100").status_code == 200
-    # cluster with operator, memberships with organizations, agreements, parties, news items
-    # citing it, news items mentioning it; the members' network: agreements, parties, organizations
-    with django_assert_max_num_queries(9):
+    # cluster with operator, memberships with organizations, member count, agreements, their
+    # parties, agreement count, news items citing it, their count, news items mentioning it; the
+    # members' network: agreements, parties, organizations
+    with django_assert_max_num_queries(12):
         assert client.get(cluster.get_absolute_url()).status_code == 200
+
+
+def test_a_busy_cluster_shows_its_newest_agreements_and_links_to_them_all(client, monkeypatch):
+    monkeypatch.setattr("clusters.views.AGREEMENTS_SHOWN", 2)
+    monkeypatch.setattr("clusters.views.SOURCES_SHOWN", 1)
+    cluster = ClusterFactory(slug="osong")
+    old, newer, newest = (
+        AgreementFactory(cluster=cluster, date=datetime.date(2020 + year, 1, 1), sources=[news])
+        for year, news in enumerate(NewsItemFactory.create_batch(3))
+    )
+    response = client.get(cluster.get_absolute_url())
+    html = response.content.decode()
+    assert list(response.context["agreements"]) == [newest, newer]
+    assert '<span class="count">3</span>' in html
+    assert 'href="/agreements/?cluster=osong"' in html
+    assert len(response.context["news_items"]) == 1 and 'href="/news/?cluster=osong"' in html
+    # The filtered news list holds exactly the news items the cluster's agreements cite.
+    listed = client.get("/news/?cluster=osong").context["object_list"]
+    assert {item.pk for item in listed} == {
+        item.pk for agreement in (old, newer, newest) for item in agreement.sources.all()
+    }
+
+
+def test_a_small_cluster_shows_everything_without_see_all_links(client, seed):
+    html = client.get("/clusters/seoul-bio-hub/").content.decode()
+    for listing in ("/agreements/", "/organizations/", "/news/"):
+        assert f'href="{listing}?cluster=seoul-bio-hub"' not in html

@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from orgs.models import Organization
-from tests.factories import AgreementFactory, AgreementPartyFactory, ClusterFactory
+from tests.factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    ClusterFactory,
+    OrganizationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +44,21 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
         assert client.get("/").status_code == 200
 
 
-def test_the_sitemap_lists_every_public_page(client, seed):
+def test_the_sitemap_is_an_index_of_its_sections(client, seed):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     xml = response.content.decode()
+    sections = ["pages", "organizations", "clusters", "agreements", "news"]
+    for section in sections:
+        assert f"<loc>http://testserver/sitemap-{section}.xml</loc>" in xml, section
+    assert xml.count("<sitemap>") == len(sections) and "<url>" not in xml
+
+
+def test_the_sitemap_sections_list_every_public_page(client, seed):
+    xml = "".join(
+        client.get(f"/sitemap-{section}.xml").content.decode()
+        for section in ["pages", "organizations", "clusters", "agreements", "news"]
+    )
     khidi = Organization.objects.get(slug="khidi")
     letter = Agreement.objects.get(kind="loi")
     for path in [
@@ -57,6 +73,22 @@ def test_the_sitemap_lists_every_public_page(client, seed):
     ]:
         assert f"http://testserver{path}</loc>" in xml, path
     assert xml.count("<url>") == 6 + 34 + 10 + 7 + 5  # home, 4 lists, network; records
+
+
+def test_a_large_sitemap_section_comes_in_pages(client, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr("bionet.sitemaps.RecordSitemap.limit", 3)
+    organizations = OrganizationFactory.create_batch(7)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-organizations.xml?p=3</loc>" in index
+    assert "sitemap-organizations.xml?p=4" not in index
+    # the count of organizations (for the pages), this page's organizations with only the
+    # fields their addresses need
+    with django_assert_max_num_queries(2):
+        last = client.get("/sitemap-organizations.xml?p=3").content.decode()
+    assert last.count("<url>") == 1
+    assert f"http://testserver{organizations[-1].get_absolute_url()}</loc>" in last
+    assert client.get("/sitemap-organizations.xml?p=4").status_code == 404
+    assert client.get("/sitemap-unknown.xml").status_code == 404
 
 
 def test_an_unknown_address_gets_the_sites_404_page(client):

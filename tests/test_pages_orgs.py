@@ -123,9 +123,37 @@ def test_organization_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         assert client.get("/organizations/?per_page=100").status_code == 200
     # organization with parent; names; children; operated clusters; memberships; clusters;
-    # agreements; their parties; partners; news items citing it; news items mentioning it;
-    # the ego network: its partners with their shared agreements, then the parties,
-    # organizations and clusters of its neighbourhood only; the network data's version; on
-    # a cold cache, the whole network's parties, organizations and clusters for the ranks
-    with django_assert_max_num_queries(19):
+    # agreements; their parties; their count; partners; their count; news items citing it;
+    # their count; news items mentioning it; the ego network: its partners with their shared
+    # agreements, then the parties, organizations and clusters of its neighbourhood only; the
+    # network data's version; on a cold cache, the whole network's parties, organizations and
+    # clusters for the ranks
+    with django_assert_max_num_queries(22):
         assert client.get(organization.get_absolute_url()).status_code == 200
+
+
+def test_a_busy_organization_shows_its_newest_agreements_and_top_partners(client, monkeypatch):
+    monkeypatch.setattr("orgs.views.AGREEMENTS_SHOWN", 2)
+    monkeypatch.setattr("orgs.views.PARTNERS_SHOWN", 2)
+    organization = organization_with_partners(3, slug="kbio")
+    frequent = AgreementPartyFactory(
+        agreement=organization.agreement_parties.first().agreement
+    ).organization
+    AgreementPartyFactory(
+        agreement=AgreementPartyFactory(organization=organization).agreement,
+        organization=frequent,
+    )
+    response = client.get(organization.get_absolute_url())
+    html = response.content.decode()
+    assert len(response.context["agreements"]) == 2 and response.context["agreement_count"] == 4
+    assert 'href="/agreements/?organization=kbio"' in html
+    assert response.context["partner_count"] == 4
+    assert [partner.pk for partner in response.context["partners"]][:1] == [frequent.pk]
+    assert len(response.context["partners"]) == 2
+
+
+def test_a_seed_organization_shows_all_its_partners_and_agreements(client, seed):
+    response = client.get("/organizations/khidi/")
+    assert response.context["partner_count"] == len(response.context["partners"])
+    assert response.context["agreement_count"] == len(response.context["agreements"])
+    assert "?organization=khidi" not in response.content.decode()
