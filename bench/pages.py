@@ -45,8 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
 
-REQUEST_TIMEOUT = 30  # seconds; a page slower than this is reported as "timeout"
-PAGE_BUDGET = 20  # seconds of timed requests per page; slow pages get fewer samples
+REQUEST_TIMEOUT = 15  # seconds; a page slower than this is reported as "timeout"
+SQL_LIMIT = 10  # seconds of SQL per page in-process; past it the floor is "timeout"
+PAGE_BUDGET = 8  # seconds of timed requests per page; slow pages get fewer samples
 MIN_SAMPLES = 3
 THROUGHPUT_SECONDS = 15
 THROUGHPUT_CONCURRENCY = 8
@@ -157,7 +158,11 @@ def summary(samples: list[float]) -> dict:
 
 def sample(run, requests: int) -> dict:
     """Times ``run`` after a warm-up: ``requests`` times, fewer when each takes long."""
+    started = time.perf_counter()
     run()
+    samples = [(time.perf_counter() - started) * 1000]
+    if samples[0] > PAGE_BUDGET * 1000:  # the warm-up alone spent the budget: it is the figure
+        return summary(samples)
     started = time.perf_counter()
     run()
     samples = [(time.perf_counter() - started) * 1000]
@@ -293,26 +298,66 @@ TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "S
 SERVER_SIDE_CURSOR = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(OUT)? HOLD FOR ', re.S)
 
 
-def capture(path: str) -> list[str]:
-    """The SQL the page runs, read in-process through the test client against the same data."""
-    from django.db import connection
+class SQLTimeLimit:
+    """Stops any statement of this process running past ``SQL_LIMIT`` seconds from ``start()``.
+
+    SQLite: a progress handler that interrupts the statement; PostgreSQL: statement_timeout.
+    Either way the statement raises a DatabaseError.
+    """
+
+    def __init__(self):
+        from django.db import connection
+
+        self.deadline = float("inf")
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            connection.connection.set_progress_handler(self.expired, 10_000)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {SQL_LIMIT * 1000}")
+
+    def expired(self) -> int:
+        return int(time.perf_counter() > self.deadline)
+
+    def start(self):
+        self.deadline = time.perf_counter() + SQL_LIMIT
+
+
+def capture(path: str, limit: SQLTimeLimit) -> list[str] | None:
+    """The SQL the page runs, read in-process through the test client against the same data.
+
+    None when the page's SQL runs past the time limit.
+    """
+    from django.db import DatabaseError, connection
     from django.test import Client as TestClient
     from django.test.utils import CaptureQueriesContext
 
     client = TestClient(HTTP_ACCEPT_LANGUAGE="ko")
     for _ in range(2):  # the second request: caches warmed, as on a running server
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-            if response.streaming:
-                b"".join(response.streaming_content)
+        started = time.perf_counter()
+        limit.start()
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+        except DatabaseError:
+            return None
+        if response.status_code == 503 and time.perf_counter() > limit.deadline:
+            return None  # the interrupted statement, answered as "database unavailable"
         if response.status_code != 200:
             raise RuntimeError(f"GET {path} answered {response.status_code} in-process")
+        if time.perf_counter() - started > PAGE_BUDGET:  # once is enough for a slow page
+            break
     return [query["sql"] for query in queries.captured_queries]
 
 
-def floor(statements: list[str], requests: int) -> dict:
+def floor(statements: list[str] | None, requests: int, limit: SQLTimeLimit) -> dict:
     """The page's own SQL, executed raw on a DB-API cursor: what no server can beat."""
-    from django.db import connection
+    from django.db import DatabaseError, connection
+
+    if statements is None:
+        return {"timeout": True}
 
     connection.ensure_connection()
     cursor = connection.connection.cursor()
@@ -323,12 +368,16 @@ def floor(statements: list[str], requests: int) -> dict:
     ]
 
     def run():
+        limit.start()
         for sql in statements:
             cursor.execute(sql)
             if cursor.description:
                 cursor.fetchall()
 
-    figures = sample(run, requests)
+    try:
+        figures = sample(run, requests)
+    except DatabaseError:
+        figures = {"timeout": True}
     connection.connection.rollback()
     return figures
 
@@ -370,31 +419,9 @@ def throughput(port: int, paths: list[str]) -> dict:
 
 def search_indexes() -> list[dict]:
     """bench/search.py's comparison: the organization search with and without its indexes."""
-    from django.db import connection, transaction
-    from search import SEARCH_INDEXES, list_page, timings
+    from search import measure
 
-    from orgs.models import Organization
-
-    rows = []
-    for query in (SEARCH_SHORT, SEARCH_LONG):
-        search = Organization.objects.search(query)
-        rows.append(
-            {
-                "query": query,
-                "matches": search.count(),
-                "indexed": timings(lambda search=search: list_page(search), SEARCH_REPEAT),
-            }
-        )
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP INDEX {', '.join(SEARCH_INDEXES)}")
-        for row in rows:
-            plain = Organization.objects.names_contain(row["query"])
-            row["unindexed"] = timings(lambda plain=plain: list_page(plain), SEARCH_REPEAT)
-        transaction.set_rollback(True)
-    for row in rows:
-        row["speedup"] = round(row["unindexed"]["median_ms"] / row["indexed"]["median_ms"], 1)
-    return rows
+    return measure(SEARCH_REPEAT)
 
 
 def measure_one(args) -> dict:
@@ -412,12 +439,14 @@ def measure_one(args) -> dict:
 
     print(f"[{connection.vendor} {args.size}] queries and floor", file=sys.stderr)
     pages = {}
+    limit = SQLTimeLimit()
     for name, path in paths.items():
-        statements = capture(path)
+        print(f"  {name}", file=sys.stderr, flush=True)
+        statements = capture(path, limit)
         pages[name] = {
             "path": path,
-            "queries": len(statements),
-            "floor": floor(statements, args.requests),
+            "queries": None if statements is None else len(statements),
+            "floor": floor(statements, args.requests, limit),
         }
     connection.close()
 
@@ -562,8 +591,14 @@ def figure(measured: dict | None) -> str:
     if not measured:
         return "–"
     if measured.get("timeout"):
-        return f"timeout (>{REQUEST_TIMEOUT} s)"
+        return f"timeout (>{measured.get('limit_s', REQUEST_TIMEOUT)} s)"
     return f"{measured['median_ms']:g} / {measured['p95_ms']:g}"
+
+
+def floor_figure(measured: dict) -> str:
+    if measured.get("timeout"):
+        return f"timeout (>{SQL_LIMIT} s)"
+    return f"{measured['median_ms']:g}"
 
 
 def goals(run: dict) -> list[str]:
@@ -575,6 +610,7 @@ def goals(run: dict) -> list[str]:
         first, last = levels[0], levels[-1]
         for name in LABELS:
             counts = {r["size"]: r["pages"][name]["queries"] for r in levels}
+            counts = {size: count for size, count in counts.items() if count is not None}
             if len(set(counts.values())) > 1:
                 shown = ", ".join(f"{count} at {size:,}" for size, count in counts.items())
                 missed.append(f"{database}: {name} runs a size-dependent query count: {shown}")
@@ -644,11 +680,13 @@ def markdown(run: dict) -> str:
         )
         lines += ["", "| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
         for name, label, _ in PAGES:
-            counts = sorted({r["pages"][name]["queries"] for r in levels})
-            cells = [label, "/".join(str(count) for count in counts)]
+            counts = [r["pages"][name]["queries"] for r in levels]
+            shown = sorted({count for count in counts if count is not None})
+            shown += ["SQL over limit"] if None in counts else []
+            cells = [label, "/".join(str(count) for count in shown)]
             for r in levels:
                 page = r["pages"][name]
-                cells += [figure(page["server"]), f"{page['floor']['median_ms']:g}"]
+                cells += [figure(page["server"]), floor_figure(page["floor"])]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
         peers = [r for r in levels if r.get("peer")]
@@ -687,8 +725,8 @@ def markdown(run: dict) -> str:
             ]
             for row in last["search_indexes"]:
                 lines.append(
-                    f"| {row['query']} | {row['matches']} | {figure(row['indexed'])} | "
-                    f"{figure(row['unindexed'])} | {row['speedup']}× |"
+                    f"| `{row['query']}` ({row['kind']}) | {row['matches']} | "
+                    f"{figure(row['indexed'])} | {figure(row['unindexed'])} | {row['speedup']}× |"
                 )
             lines.append("")
     missed = goals(run)
