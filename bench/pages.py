@@ -376,7 +376,7 @@ def floor(statements: list[str] | None, requests: int, limit: SQLTimeLimit) -> d
 
     try:
         figures = sample(run, requests)
-    except DatabaseError:
+    except (DatabaseError, connection.Database.Error):  # raw cursors raise the driver's errors
         figures = {"timeout": True}
     connection.connection.rollback()
     return figures
@@ -537,6 +537,12 @@ def main():
         "--sizes", default="1000,10000,100000", help="organizations, comma-separated"
     )
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the databases and sizes bench/results/pages.json already holds (an "
+        "interrupted run) and measure only the others",
+    )
     parser.add_argument("--one", type=int, dest="size", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -561,8 +567,15 @@ def main():
         "started": time.strftime("%Y-%m-%d %H:%M"),
         "results": [],
     }
+    if args.resume and (RESULTS / "pages.json").exists():
+        earlier = json.loads((RESULTS / "pages.json").read_text())
+        run |= {key: earlier[key] for key in ("load_average_at_start", "started")}
+        run["results"] = [r for r in earlier["results"] if r["size"] in sizes]
+    done = {(r["database"], r["size"]) for r in run["results"]}
     for size in sizes:
         for database in databases:
+            if (database, size) in done:
+                continue
             work = Path(tempfile.mkdtemp(prefix=f"bionet-pages-{database}-{size}-"))
             try:
                 if database == "sqlite":
