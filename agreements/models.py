@@ -2,7 +2,7 @@ import datetime
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, ProtectedError, Q
+from django.db.models import Exists, OuterRef, Prefetch, ProtectedError, Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check
+from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check, count_of
 from clusters.models import Cluster
 from orgs.models import Organization
 
@@ -49,7 +49,8 @@ class NewsItemQuerySet(models.QuerySet):
     def for_list(self):
         """Annotate how many agreements cite each news item; newest first."""
         # Meta.ordering does not apply to aggregating queries: order explicitly.
-        return self.annotate(agreement_count=Count("agreements", distinct=True)).order_by(
+        citations = count_of(Agreement.sources.through.objects.all(), link="newsitem")
+        return self.annotate(agreement_count=citations).order_by(
             models.F("published_on").desc(nulls_last=True), "title", "pk"
         )
 
@@ -213,7 +214,8 @@ class AgreementQuerySet(models.QuerySet):
 
     def with_party_count(self):
         """Annotate the number of parties; newest first (aggregates drop Meta.ordering)."""
-        return self.annotate(party_count=Count("parties", distinct=True)).order_by(
+        parties = count_of(AgreementParty.objects.all(), link="agreement")
+        return self.annotate(party_count=parties).order_by(
             models.F("date").desc(nulls_last=True), "title", "pk"
         )
 

@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +57,19 @@ class BilingualNamed:
     @property
     def other_name_language(self) -> str:
         return "ko" if self._english_first() else "en"
+
+
+def count_of(related, *, link: str):
+    """How many rows of ``related`` point at each outer row through ``link``, as a subquery.
+
+    A correlated count, not a join grouped over the whole table: a list page of 25 rows then
+    counts the related rows of those 25 only, however large the table.
+    """
+    counted = (
+        related.filter(**{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
