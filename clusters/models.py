@@ -3,13 +3,12 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check
+from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check, count_of
 from orgs.choices import Region
 from orgs.models import Organization
 
@@ -27,25 +26,13 @@ class ClusterQuerySet(models.QuerySet):
         """Annotate the number of member organizations and of agreements placed in each."""
         # One subquery per count: joining both relations at once would multiply a cluster's
         # members by its agreements before counting (seconds for a cluster of thousands).
-        members = (
-            ClusterMembership.objects.filter(cluster=OuterRef("pk"))
-            .order_by()
-            .values("cluster")
-            .annotate(count=Count("organization", distinct=True))
-            .values("count")
-        )
         # Agreements live in an app that depends on this one: reach them through the relation.
-        agreements = (
-            self.model._meta.get_field("agreements")
-            .related_model.objects.filter(cluster=OuterRef("pk"))
-            .order_by()
-            .values("cluster")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
+        agreement_model = self.model._meta.get_field("agreements").related_model
         return self.annotate(
-            member_count=Coalesce(Subquery(members), 0),
-            agreement_count=Coalesce(Subquery(agreements), 0),
+            member_count=count_of(
+                ClusterMembership.objects.all(), link="cluster", distinct="organization"
+            ),
+            agreement_count=count_of(agreement_model.objects.all(), link="cluster"),
         )
 
     def for_list(self):

@@ -2,12 +2,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check
+from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check, count_of
 
 from .choices import Region
 from .search import GramsField, HasGrams, query_grams, search_columns
@@ -62,14 +61,11 @@ class OrganizationQuerySet(models.QuerySet):
         # A correlated count, not a join grouped over every matching organization: a page of
         # 20 rows in name order then counts the agreements of those 20 only.
         party_model = self.model._meta.get_field("agreement_parties").related_model
-        agreements = (
-            party_model.objects.filter(organization=OuterRef("pk"))
-            .order_by()
-            .values("organization")
-            .annotate(count=Count("agreement", distinct=True))
-            .values("count")
+        return self.annotate(
+            agreement_count=count_of(
+                party_model.objects.all(), link="organization", distinct="agreement"
+            )
         )
-        return self.annotate(agreement_count=Coalesce(Subquery(agreements), 0))
 
     def for_list(self):
         """Everything a list row shows, in a fixed number of queries."""

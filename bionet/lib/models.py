@@ -59,17 +59,19 @@ class BilingualNamed:
         return "ko" if self._english_first() else "en"
 
 
-def count_of(related, *, link: str):
-    """How many rows of ``related`` point at each outer row through ``link``, as a subquery.
+def count_of(related, *, link: str, distinct: str | None = None):
+    """How many rows of ``related`` point at each outer row through ``link``, as a subquery;
+    with ``distinct``, how many different values of that column they hold.
 
     A correlated count, not a join grouped over the whole table: a list page of 25 rows then
     counts the related rows of those 25 only, however large the table.
     """
+    count = Count(distinct, distinct=True) if distinct else Count("*")
     counted = (
         related.filter(**{link: OuterRef("pk")})
         .order_by()
         .values(link)
-        .annotate(count=Count("*"))
+        .annotate(count=count)
         .values("count")
     )
     return Coalesce(Subquery(counted), 0)
