@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -77,3 +78,44 @@ def in_english(settings):
 def names_in(response, key="object_list"):
     """The Korean names (or titles) of the records a page lists."""
     return [getattr(record, "name_ko", None) or record.title for record in response.context[key]]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a downloaded browser).
+
+    Without it the browser tests skip, unless BIONET_REQUIRE_BROWSER=1 (as in CI), where a
+    missing browser or Playwright is a failure.
+    """
+
+    def unavailable(reason: str):
+        if os.environ.get("BIONET_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason} (BIONET_REQUIRE_BROWSER=1)")
+        pytest.skip(reason)
+
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests and
+    # their fixtures make here are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()

@@ -8,35 +8,15 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def page(monkeypatch):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("BIONET_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing")
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # No JavaScript at all: the pages must work without it.
-        context = browser.new_context(
-            java_script_enabled=False, viewport={"width": 1100, "height": 900}
-        )
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    # No JavaScript at all: the pages must work without it.
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1100, "height": 900}
+    )
+    yield context.new_page()
+    context.close()
 
 
 def screenshot(page, name):
