@@ -24,6 +24,7 @@ import gc
 import hashlib
 import math
 import re
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ import networkx as nx
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Cast, Substr
 from django.utils.html import escape
@@ -46,7 +47,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from clusters.models import Cluster, ClusterMembership
 from orgs.models import Organization
 
-from .models import Agreement, AgreementParty
+from .models import Agreement, AgreementParty, NetworkVersion
 
 # The layout and the communities use this seed: the same data always gives the same picture.
 SEED = 20240101
@@ -983,42 +984,27 @@ def draw(
 #
 # The whole network takes seconds to build and analyse at 100,000 agreements, so what pages
 # show of it is cached with Django's cache framework, keyed by what was asked for and by
-# the data's version. The version is read from the database on every request (one cheap
-# query) rather than bumped by signals: it also sees bulk inserts, imports and deletes that
-# send no signals, and writes made by another worker process whose local-memory cache a
-# signal could never reach. A change to the data gives a new key; old entries expire.
+# the data's version. The version is a row that database triggers bump on every write to the
+# tables the network is built from (NetworkVersion), read on every request with one lookup
+# by primary key: unlike signals it also sees bulk inserts, imports, raw SQL and writes made
+# by another worker process whose local-memory cache a signal could never reach, and unlike
+# a fingerprint of the tables it costs the same at any size. A change to the data gives a new
+# key; old entries expire.
 
 CACHE_PREFIX = "bionet:network"
 
 
 def data_version() -> str:
-    """A fingerprint of everything the network is built from, in one query.
+    """The version of everything the network is built from, in one query.
 
-    Counts, highest ids and sums of the foreign keys of parties and cluster memberships
-    (which have no timestamp: editing a party's organization changes the sum), and counts
-    and latest change of agreements, organizations and clusters (each save stamps
-    ``updated``).
+    When the version row is missing (its table was emptied and nothing has been written
+    since), every call answers a new version, so nothing is served from the cache.
     """
-    quote = connection.ops.quote_name
-
-    def table(model):
-        return quote(model._meta.db_table)
-
-    parts = []
-    for model in (Agreement, Organization, Cluster):
-        parts.append(f"(SELECT COUNT(*) FROM {table(model)})")
-        parts.append(f"(SELECT MAX({quote('updated')}) FROM {table(model)})")
-    for model, columns in (
-        (AgreementParty, ("agreement_id", "organization_id")),
-        (ClusterMembership, ("cluster_id", "organization_id")),
-    ):
-        parts.append(f"(SELECT COUNT(*) FROM {table(model)})")
-        parts.append(f"(SELECT MAX({quote('id')}) FROM {table(model)})")
-        parts.extend(f"(SELECT SUM({quote(c)}) FROM {table(model)})" for c in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(tuple(str(value) for value in row)).encode()).hexdigest()[:24]
+    version = NetworkVersion.objects.filter(pk=1).values_list("token", "counter").first()
+    if version is None:
+        return secrets.token_hex(16)
+    token, counter = version
+    return f"{token}:{counter}"
 
 
 def cached(name: str, key: Iterable, compute):

@@ -2,11 +2,12 @@
 whole network's products cached until the data changes."""
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from agreements import network as net
-from agreements.models import AgreementParty
+from agreements.models import AgreementParty, NetworkVersion
 from clusters.models import Cluster
 from orgs.models import Organization
 from tests.factories import (
@@ -184,6 +185,55 @@ def test_a_new_membership_changes_the_cached_ranks_and_a_rename_the_version(db):
     version = net.data_version()
     membership.delete()
     assert net.data_version() != version
+
+
+def test_writes_that_send_no_signals_change_the_version(db):
+    first, second = OrganizationFactory.create_batch(2)
+    agreement = AgreementFactory()
+    version = net.data_version()
+
+    AgreementParty.objects.bulk_create(
+        [
+            AgreementParty(agreement=agreement, organization=o, role="signatory")
+            for o in (first, second)
+        ]
+    )
+    assert net.data_version() != version
+    version = net.data_version()
+    Organization.objects.filter(pk=first.pk).update(name_en="Renamed in bulk")
+    assert net.data_version() != version
+    version = net.data_version()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM agreements_agreementparty")
+    assert net.data_version() != version
+
+
+def test_a_rolled_back_write_leaves_the_version(db):
+    OrganizationFactory()
+    version = net.data_version()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        OrganizationFactory()
+        raise RuntimeError("abandoned")
+
+    assert net.data_version() == version
+
+
+def test_reading_the_version_is_one_query_at_any_size(db, django_assert_num_queries):
+    AgreementFactory.create_batch(3)
+    with django_assert_num_queries(1) as captured:
+        net.data_version()
+    # A lookup by primary key: nothing that reads the tables the network is built from.
+    sql = captured.captured_queries[0]["sql"].upper()
+    assert "COUNT(" not in sql and "SUM(" not in sql and "AGREEMENTPARTY" not in sql
+
+
+def test_without_a_version_row_nothing_is_served_from_the_cache(db):
+    NetworkVersion.objects.all().delete()
+
+    assert net.data_version() != net.data_version()
+    OrganizationFactory()  # the next write starts a new row, with a token of its own
+    assert net.data_version() == net.data_version()
 
 
 def test_filtered_networks_are_cached_apart(db, client):
