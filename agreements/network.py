@@ -20,6 +20,7 @@ The module has three layers, so that each can be tested and timed on its own:
 
 from __future__ import annotations
 
+import datetime
 import gc
 import hashlib
 import math
@@ -40,6 +41,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Cast, Substr
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
@@ -1007,16 +1009,74 @@ def data_version() -> str:
     return f"{token}:{counter}"
 
 
+def _cache_key(name: str, key: Iterable) -> str:
+    digest = hashlib.sha256(repr(tuple(key)).encode()).hexdigest()
+    return f"{CACHE_PREFIX}:{name}:{digest}"
+
+
 def cached(name: str, key: Iterable, compute):
     """``compute()``, or its result cached under ``name`` and ``key`` (which should include
     :func:`data_version`)."""
-    digest = hashlib.sha256(repr(tuple(key)).encode()).hexdigest()
-    cache_key = f"{CACHE_PREFIX}:{name}:{digest}"
+    cache_key = _cache_key(name, key)
     value = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, settings.NETWORK_CACHE_SECONDS)
     return value
+
+
+def too_large_to_analyse_now(agreements=None) -> bool:
+    """Whether the network of ``agreements`` (default all) has more parties than a request
+    may analyse (``settings.NETWORK_PARTIES_PER_REQUEST``).
+
+    Counts at most one party past the limit, so the answer costs the same at any size.
+    """
+    limit = settings.NETWORK_PARTIES_PER_REQUEST
+    parties = AgreementParty.objects.all()
+    if agreements is not None:
+        parties = parties.filter(agreement__in=agreements.values("pk"))
+    return parties.order_by()[: limit + 1].count() > limit
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A cached analysis of a network and whether it describes the data as it is now.
+
+    ``value`` is None when the network was never analysed and is too large to analyse in
+    the request; ``current`` is False when it was analysed before the data last changed.
+    """
+
+    value: object
+    current: bool
+    computed: datetime.datetime | None
+
+
+def analysed(name: str, key: Iterable, version: str, compute, agreements=None) -> Analysis:
+    """``compute()`` for the data's ``version``, cached; when the network of ``agreements``
+    is too large to analyse while a visitor waits, the latest result computed for ``key``
+    (by an earlier request or ``manage.py analyse_network``) instead.
+    """
+    key = tuple(key)
+    found = cache.get(_cache_key(name, (version, *key)))
+    if found is None and too_large_to_analyse_now(agreements):
+        found = cache.get(_cache_key(f"{name}:latest", key))
+        if found is None:
+            return Analysis(None, False, None)
+        return Analysis(found[0], found[1] == version, found[2])
+    if found is None:
+        found = store(name, key, version, compute())
+    return Analysis(found[0], True, found[2])
+
+
+def store(name: str, key: Iterable, version: str, value) -> tuple:
+    """Cache ``value`` as the result for ``version`` and as the latest for ``key``."""
+    key = tuple(key)
+    found = (value, version, timezone.now())
+    cache.set(_cache_key(name, (version, *key)), found, settings.NETWORK_CACHE_SECONDS)
+    # The latest result outlives its version: it is what large networks show until the
+    # next analysis.
+    cache.set(_cache_key(f"{name}:latest", key), found, None)
+    return found
 
 
 @dataclass(frozen=True)
@@ -1060,9 +1120,40 @@ class Ranks:
         ]
 
 
-def whole_network_ranks(version: str | None = None) -> Ranks:
-    """The whole network's ranks, cached for the data's ``version`` (default: read it)."""
-    return cached("ranks", (version or data_version(),), lambda: Ranks.of_graph(load_network()))
+def whole_network_ranks(version: str | None = None) -> Analysis:
+    """The whole network's ranks for the data's ``version`` (default: read it), cached; or,
+    for a network too large to analyse in a request, the latest ranks computed."""
+    return analysed("ranks", (), version or data_version(), compute_whole_network_ranks)
+
+
+def compute_whole_network_ranks() -> Ranks:
+    return Ranks.of_graph(load_network())
+
+
+def network_page(agreements, filters: list, version: str) -> Analysis:
+    """What the network page shows for ``agreements``, chosen by the page's ``filters``
+    (a sorted list of (name, values) pairs), in the active language."""
+    return analysed(
+        "page",
+        (filters, get_language()),
+        version,
+        lambda: network_summary(agreements, title=gettext("Collaboration network")),
+        agreements=agreements,
+    )
+
+
+def analyse_whole_network() -> str:
+    """Compute and cache the whole network's ranks and its unfiltered network page in every
+    language, however large: ``manage.py analyse_network``. Returns the version analysed."""
+    version = data_version()
+    graph = load_network()
+    store("ranks", (), version, Ranks.of_graph(graph))
+    metrics = network_metrics(graph)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            title = gettext("Collaboration network")
+            store("page", ([], language), version, _summary(graph, metrics, title=title))
+    return version
 
 
 def network_summary(agreements, *, title: str) -> dict:
@@ -1071,7 +1162,10 @@ def network_summary(agreements, *, title: str) -> dict:
     cache, unlike the graph itself (unpickling 300,000 edges costs more than building them).
     """
     graph = load_network(agreements)
-    metrics = network_metrics(graph)
+    return _summary(graph, network_metrics(graph), title=title)
+
+
+def _summary(graph: nx.Graph, metrics: NetworkMetrics, *, title: str) -> dict:
     return {
         "drawing": draw(graph, title=title),
         "tables": {order: ranked(graph, metrics, order) for order in METRICS},
@@ -1110,11 +1204,14 @@ def ego_context(organization: Organization, steps=1) -> dict:
     """
     steps = parse_steps(steps)
     version = data_version()
-    shown = cached(
-        "ego",
-        (version, organization.slug, steps, get_language()),
-        lambda: _ego_shown(organization, steps, version),
-    )
+    key = _cache_key("ego", (version, organization.slug, steps, get_language()))
+    shown = cache.get(key)
+    if shown is None:
+        shown = _ego_shown(organization, steps, version)
+        # Shown with ranks of an earlier version, or none: not kept, so that the page picks
+        # up the ranks as soon as they are computed.
+        if shown["ranks_current"]:
+            cache.set(key, shown, settings.NETWORK_CACHE_SECONDS)
     return {"ego_network": {"organization": organization, "steps": steps, **shown}}
 
 
@@ -1126,17 +1223,22 @@ def _ego_shown(organization: Organization, steps: int, version: str) -> dict:
         "in_network": organization.slug in graph,
         "drawing": None,
         "ranks": [],
+        "ranks_current": True,
+        "ranks_computed": None,
         "betweenness_sample": None,
         "partner_count": 0,
     }
     if context["in_network"]:
-        whole = whole_network_ranks(version)
+        analysis = whole_network_ranks(version)
+        whole = analysis.value
         title = gettext("Collaboration network of %(name)s") % {"name": organization}
         id_prefix = f"ego-{organization.slug}"
         if neighbourhood.is_cut:
             # Partners counted in the whole network: the cut-off neighbourhood's own links
-            # were never read.
-            degrees = {node: whole.degree(node) for node in graph}
+            # were never read. Without ranks yet, the links drawn are what is known.
+            degrees = {
+                node: whole.degree(node) if whole else degree for node, degree in graph.degree()
+            }
             drawing = Drawing(
                 network_svg(
                     graph,
@@ -1153,8 +1255,10 @@ def _ego_shown(organization: Organization, steps: int, version: str) -> dict:
             drawing = draw(graph, title=title, highlight=organization.slug, id_prefix=id_prefix)
         context.update(
             drawing=drawing,
-            ranks=whole.of(organization.slug),
-            betweenness_sample=whole.betweenness_sample,
+            ranks=whole.of(organization.slug) if whole else [],
+            ranks_current=analysis.current,
+            ranks_computed=analysis.computed,
+            betweenness_sample=whole.betweenness_sample if whole else None,
             partner_count=neighbourhood.partners,
         )
     return context

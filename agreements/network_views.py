@@ -7,9 +7,10 @@ from :mod:`agreements.network`.
 """
 
 from django import forms
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
@@ -64,18 +65,23 @@ def network(request):
     order = request.GET.get("order", "degree")
     if order not in net.METRICS:
         order = "degree"
-    page = net.cached(
-        "page",
-        (net.data_version(), sorted(_network_filters(request).lists()), get_language()),
-        lambda: net.network_summary(filterset.qs, title=gettext("Collaboration network")),
+    analysis = net.network_page(
+        filterset.qs, sorted(_network_filters(request).lists()), net.data_version()
     )
     context.update(
-        drawing=page["drawing"],
-        table=page["tables"][order],
         order=order,
-        summary=page["summary"],
-        betweenness_sample=page["betweenness_sample"],
+        analysis_current=analysis.current,
+        analysis_computed=analysis.computed,
+        party_limit=settings.NETWORK_PARTIES_PER_REQUEST,
     )
+    if analysis.value is not None:
+        page = analysis.value
+        context.update(
+            drawing=page["drawing"],
+            table=page["tables"][order],
+            summary=page["summary"],
+            betweenness_sample=page["betweenness_sample"],
+        )
     return render(request, "network/network.html", context)
 
 

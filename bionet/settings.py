@@ -36,6 +36,10 @@ data's version, so a stale entry is never shown):
                                      by every gunicorn worker on the machine: use this in
                                      production), or dummy:// (nothing is kept)
     NETWORK_CACHE_SECONDS            how long a computed network is kept (default a day)
+    NETWORK_PARTIES_PER_REQUEST      the largest network (in agreement parties) a page
+                                     analyses while the visitor waits (default 50000, about
+                                     3 s); larger ones show what `manage.py analyse_network`
+                                     last computed: run it after imports and from cron
 """
 
 import datetime
@@ -267,6 +271,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 CACHES = {"default": env_cache("DJANGO_CACHE_URL", "locmem://")}
 NETWORK_CACHE_SECONDS = env_int("NETWORK_CACHE_SECONDS", 24 * 60 * 60, minimum=1)
+NETWORK_PARTIES_PER_REQUEST = env_int("NETWORK_PARTIES_PER_REQUEST", 50_000, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Adopt Django 6's default now: a scheme-less URL typed into a form means https.

@@ -351,8 +351,9 @@ def test_ego_context_gives_the_partial_its_drawing_and_ranks(seed, django_assert
 
     # the organizations one and two steps away with their shared agreements; the
     # neighbourhood's parties, organizations and clusters; the data's version; on a cold
-    # cache, the whole network's parties, organizations and clusters for the ranks
-    with django_assert_num_queries(9):
+    # cache, whether the whole network is small enough to analyse now, and its parties,
+    # organizations and clusters for the ranks
+    with django_assert_num_queries(10):
         context = net.ego_context(ministry, steps="2")["ego_network"]
     # the whole partial now comes from the cache: the data's version only
     with django_assert_num_queries(1):

@@ -151,8 +151,9 @@ def test_network_page_needs_the_same_queries_for_5_and_50_agreements(
 ):
     make_agreements(count)
 
-    # The data's version; parties, organizations, clusters; the cluster filter's choices.
-    with django_assert_max_num_queries(5):
+    # The data's version; whether the network is small enough to analyse now; parties,
+    # organizations, clusters; the cluster filter's choices.
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("network:network"))
     assert response.context["summary"]["agreements"] == count
     # Cached: the data's version and the cluster filter's choices only.

@@ -1,7 +1,10 @@
 """The network at scale: ego and cluster networks read from their own records only, and the
 whole network's products cached until the data changes."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -170,13 +173,13 @@ def test_a_new_membership_changes_the_cached_ranks_and_a_rename_the_version(db):
     AgreementPartyFactory(agreement=agreement, organization=first)
     AgreementPartyFactory(agreement=agreement, organization=second)
     version = net.data_version()
-    ranks = {r["metric"]: r["value"] for r in net.whole_network_ranks().of(first.slug)}
+    ranks = {r["metric"]: r["value"] for r in net.whole_network_ranks().value.of(first.slug)}
     assert ranks["brokerage"] == 0
 
     membership = ClusterMembershipFactory(organization=second)
 
     assert net.data_version() != version
-    ranks = {r["metric"]: r["value"] for r in net.whole_network_ranks().of(first.slug)}
+    ranks = {r["metric"]: r["value"] for r in net.whole_network_ranks().value.of(first.slug)}
     assert ranks["brokerage"] == 1
     version = net.data_version()
     first.name_ko = "새 이름"
@@ -265,3 +268,67 @@ def test_the_ego_partial_draws_what_the_whole_network_cut_around_the_organizatio
     )
     assert drawing.svg == expected.svg
     assert (drawing.shown, drawing.total) == (expected.shown, expected.total)
+
+
+def make_pair_network():
+    first, second, third = OrganizationFactory.create_batch(3)
+    for pair in ((first, second), (second, third)):
+        agreement = AgreementFactory()
+        for organization in pair:
+            AgreementPartyFactory(agreement=agreement, organization=organization)
+    return first, second, third
+
+
+def test_a_network_too_large_to_analyse_now_is_never_analysed_in_the_request(
+    db, client, settings, in_english
+):
+    make_pair_network()
+    settings.NETWORK_PARTIES_PER_REQUEST = 3  # the network has 4 parties
+
+    response = client.get(reverse("network:network"))
+
+    assert response.status_code == 200
+    assert "drawing" not in response.context
+    assert "too many to analyse while you wait" in response.content.decode()
+    assert "GraphML" in response.content.decode()  # the files are still offered
+
+
+def test_analyse_network_feeds_the_pages_of_a_large_network(db, client, settings, in_english):
+    first, second, _third = make_pair_network()
+    settings.NETWORK_PARTIES_PER_REQUEST = 3
+    organization_page = reverse("orgs:organization_detail", args=[second.slug])
+    page = client.get(organization_page).content.decode()
+    assert "The ranks among all organizations have not been computed yet" in page
+
+    call_command("analyse_network", stdout=StringIO(), stderr=StringIO())
+
+    response = client.get(reverse("network:network"))
+    assert response.context["summary"]["organizations"] == 3
+    assert "has changed since" not in response.content.decode()
+    ranks = client.get(organization_page).context["ego_network"]["ranks"]
+    assert {r["metric"]: r["value"] for r in ranks}["degree"] == 2
+
+    first.name_en = "Renamed"
+    first.save()  # a new version: the analysis above is now the latest, not the current one
+
+    response = client.get(reverse("network:network"))
+    assert response.context["summary"]["organizations"] == 3
+    assert "the directory has changed since" in response.content.decode()
+    page = client.get(organization_page)
+    assert page.context["ego_network"]["ranks"] == ranks
+    assert "the directory has changed since" in page.content.decode()
+
+
+def test_a_filtered_network_under_the_limit_is_analysed_while_the_whole_is_not(
+    db, client, settings
+):
+    make_pair_network()  # two agreements of the same kind, 4 parties
+    council = AgreementFactory(kind="council")
+    for organization in OrganizationFactory.create_batch(2):
+        AgreementPartyFactory(agreement=council, organization=organization)
+    settings.NETWORK_PARTIES_PER_REQUEST = 3
+
+    response = client.get(reverse("network:network"), {"kind": "council"})
+
+    assert response.context["summary"]["organizations"] == 2
+    assert "drawing" not in client.get(reverse("network:network")).context

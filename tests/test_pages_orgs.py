@@ -126,9 +126,9 @@ def test_organization_pages_run_a_fixed_number_of_queries(
     # agreements; their parties; their count; partners; their count; news items citing it;
     # their count; news items mentioning it; the ego network: its partners with their shared
     # agreements, then the parties, organizations and clusters of its neighbourhood only; the
-    # network data's version; on a cold cache, the whole network's parties, organizations and
-    # clusters for the ranks
-    with django_assert_max_num_queries(22):
+    # network data's version; on a cold cache, whether the whole network is small enough to
+    # analyse now, and its parties, organizations and clusters for the ranks
+    with django_assert_max_num_queries(23):
         assert client.get(organization.get_absolute_url()).status_code == 200
 
 
