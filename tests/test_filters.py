@@ -1,6 +1,7 @@
 """List filters in GET parameters: the exact records each returns, and bad input handled."""
 
 import datetime
+import re
 
 import pytest
 
@@ -149,3 +150,14 @@ def test_pagination_links_keep_the_filters(client):
     OrganizationFactory.create_batch(30, kind="hospital")
     html = client.get("/organizations/?kind=hospital").content.decode()
     assert 'href="?kind=hospital&amp;page=2"' in html
+
+
+def test_the_pagination_bar_shows_the_ends_and_the_pages_around_the_current_one(client):
+    OrganizationFactory.create_batch(30)
+
+    html = client.get("/organizations/?per_page=1&page=15").content.decode()
+
+    linked = {int(n) for n in re.findall(r'href="\?per_page=1&amp;page=(\d+)"', html)}
+    assert linked == {1, 13, 14, 16, 17, 30}  # previous (14) and next (16) among them
+    assert '<span class="current" aria-current="page">15</span>' in html
+    assert html.count('class="gap"') == 2
