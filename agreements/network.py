@@ -994,6 +994,8 @@ def draw(
 # key; old entries expire.
 
 CACHE_PREFIX = "bionet:network"
+# How long a partial drawn without the current ranks is kept.
+STALE_SECONDS = 60
 
 
 def data_version() -> str:
@@ -1208,10 +1210,10 @@ def ego_context(organization: Organization, steps=1) -> dict:
     shown = cache.get(key)
     if shown is None:
         shown = _ego_shown(organization, steps, version)
-        # Shown with ranks of an earlier version, or none: not kept, so that the page picks
-        # up the ranks as soon as they are computed.
-        if shown["ranks_current"]:
-            cache.set(key, shown, settings.NETWORK_CACHE_SECONDS)
+        # Shown with ranks of an earlier version, or none: kept for a minute only, so that
+        # the page picks up the ranks soon after analyse_network has computed them.
+        timeout = settings.NETWORK_CACHE_SECONDS if shown["ranks_current"] else STALE_SECONDS
+        cache.set(key, shown, timeout)
     return {"ego_network": {"organization": organization, "steps": steps, **shown}}
 
 

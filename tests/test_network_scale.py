@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -332,3 +333,17 @@ def test_a_filtered_network_under_the_limit_is_analysed_while_the_whole_is_not(
 
     assert response.context["summary"]["organizations"] == 2
     assert "drawing" not in client.get(reverse("network:network")).context
+
+
+def test_an_ego_network_without_current_ranks_is_kept_a_minute(db, client, settings):
+    _first, second, _third = make_pair_network()
+    settings.NETWORK_PARTIES_PER_REQUEST = 3
+    page = reverse("network:organization_network", args=[second.slug])
+
+    with CaptureQueriesContext(connection) as drawn:
+        client.get(page)
+    with CaptureQueriesContext(connection) as kept:
+        client.get(page)
+
+    # The organization and the data's version; the neighbourhood is not read again.
+    assert len(kept) == 2 < len(drawn)
