@@ -384,8 +384,11 @@ def test_cluster_context_draws_operator_and_members_only(db, django_assert_num_q
     for organization in (operator, member, outsider):
         AgreementPartyFactory(agreement=agreement, organization=organization)
 
-    with django_assert_num_queries(3):
+    # The data's version, then the members' parties, organizations and clusters.
+    with django_assert_num_queries(4):
         context = net.cluster_context(cluster)["cluster_network"]
+    with django_assert_num_queries(1):  # cached for this version
+        assert net.cluster_context(cluster)["cluster_network"]["drawing"] == context["drawing"]
 
     root = ET.fromstring(str(context["drawing"].svg))
     hrefs = {a.get("href") for a in root.iter(f"{SVG}a")}

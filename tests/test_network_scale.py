@@ -335,15 +335,34 @@ def test_a_filtered_network_under_the_limit_is_analysed_while_the_whole_is_not(
     assert "drawing" not in client.get(reverse("network:network")).context
 
 
-def test_an_ego_network_without_current_ranks_is_kept_a_minute(db, client, settings):
+def test_an_ego_network_without_current_ranks_is_kept_until_new_ranks(db, client, settings):
     _first, second, _third = make_pair_network()
     settings.NETWORK_PARTIES_PER_REQUEST = 3
     page = reverse("network:organization_network", args=[second.slug])
 
     with CaptureQueriesContext(connection) as drawn:
-        client.get(page)
+        assert client.get(page).context["ego_network"]["ranks"] == []
     with CaptureQueriesContext(connection) as kept:
-        client.get(page)
-
+        assert client.get(page).context["ego_network"]["ranks"] == []
     # The organization and the data's version; the neighbourhood is not read again.
     assert len(kept) == 2 < len(drawn)
+
+    call_command("analyse_network", stdout=StringIO(), stderr=StringIO())
+
+    assert client.get(page).context["ego_network"]["ranks"]
+
+
+def test_a_cluster_network_follows_a_new_membership(db, client):
+    first, second = OrganizationFactory.create_batch(2)
+    agreement = AgreementFactory()
+    for organization in (first, second):
+        AgreementPartyFactory(agreement=agreement, organization=organization)
+    membership = ClusterMembershipFactory(organization=first)
+    page = reverse("network:cluster_network", args=[membership.cluster.slug])
+    before = client.get(page).context["cluster_network"]
+    assert before["link_count"] == 0
+
+    ClusterMembershipFactory(cluster=membership.cluster, organization=second)
+
+    after = client.get(page).context["cluster_network"]
+    assert (after["member_count"], after["link_count"]) == (before["member_count"] + 1, 1)
