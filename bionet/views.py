@@ -15,6 +15,8 @@ LATEST_AGREEMENTS = 6
 # The home page's cluster cards; the cluster list shows them all on a map.
 HOME_CLUSTERS = 24
 SEARCH_RESULTS_PER_KIND = 20
+# Agreements the search page counts before it says "more than".
+SEARCH_AGREEMENTS_COUNTED = 1000
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,13 +56,23 @@ def search(request: HttpRequest) -> HttpResponse:
         results = {
             "organizations": Organization.objects.search(query).for_list(),
             "clusters": Cluster.objects.search(query).for_list(),
-            "agreements": Agreement.objects.search(query).for_list(),
         }
         context["query"] = query
         for name, queryset in results.items():
             context[name] = queryset[:SEARCH_RESULTS_PER_KIND]
             context[f"{name[:-1]}_count"] = queryset.count()
-        context["result_count"] = sum(context[f"{name[:-1]}_count"] for name in results)
+        # A common word can match a fifth of every agreement: counted up to a limit.
+        agreements = Agreement.objects.first_matches(
+            query, shown=SEARCH_RESULTS_PER_KIND, cap=SEARCH_AGREEMENTS_COUNTED
+        )
+        context.update(
+            agreements=agreements.records,
+            agreement_count=agreements.count,
+            agreement_count_capped=agreements.capped,
+        )
+        context["result_count"] = sum(
+            context[f"{name}_count"] for name in ("organization", "cluster", "agreement")
+        )
         context["results_per_kind"] = SEARCH_RESULTS_PER_KIND
     return render(request, "search.html", context)
 

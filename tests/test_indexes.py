@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
@@ -98,3 +99,27 @@ def test_filtering_agreements_by_organization_reads_that_organizations_parties_o
     explained = plan(first_page(AgreementFilterSet, {"organization": organization.slug}, Agreement))
     assert "agreements_agreementparty_organization_id" in explained
     assert "Seq Scan on agreements_agreement " not in explained
+
+
+def test_a_rare_word_in_agreements_is_found_through_the_four_trigram_indexes():
+    by_text, _ = Agreement.objects.all()._search_parts("없는말입니다")
+
+    explained = plan(Agreement.objects.filter(by_text))
+
+    for column in ("title", "title_en", "summary", "place"):
+        assert f"agreements_agr_{column}_trgm" in explained
+    assert "Seq Scan" not in explained
+
+
+def test_the_search_page_finds_a_rare_organizations_agreements_without_a_table_scan():
+    organization = Organization.objects.filter(is_synthetic=True).order_by("-pk").first()
+
+    with CaptureQueriesContext(connection) as queries:
+        first = Agreement.objects.first_matches(organization.name_ko, shown=20, cap=1000)
+
+    assert first.records and not first.capped
+    for query in queries.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + query["sql"])
+            explained = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Seq Scan on agreements_agreement " not in explained, query["sql"]

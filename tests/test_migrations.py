@@ -14,6 +14,8 @@ TRIGRAM_INDEXES = {
     "clusters_cluster_name_en_trgm": "upper((name_en)::text) gin_trgm_ops",
     "agreements_agr_title_trgm": "upper((title)::text) gin_trgm_ops",
     "agreements_agr_title_en_trgm": "upper((title_en)::text) gin_trgm_ops",
+    "agreements_agr_summary_trgm": "upper(summary) gin_trgm_ops",
+    "agreements_agr_place_trgm": "upper((place)::text) gin_trgm_ops",
 }
 POSTGRESQL_ONLY = [
     *TRIGRAM_INDEXES,
@@ -50,3 +52,30 @@ def test_sqlite_migrates_without_the_postgresql_only_indexes_but_with_the_ordina
     assert {"orgs_org_name_idx", "orgs_org_region_name_idx", "agreements_agr_title_idx"} <= set(
         definitions
     )
+
+
+NETWORK_TABLES = [
+    "agreements_agreement",
+    "agreements_agreementparty",
+    "orgs_organization",
+    "clusters_cluster",
+    "clusters_clustermembership",
+]
+
+
+def test_every_write_to_the_network_tables_has_a_version_trigger():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT event_object_table, event_manipulation FROM information_schema.triggers "
+                "WHERE trigger_name LIKE '%%_network_version'"
+            )
+        else:
+            cursor.execute(
+                "SELECT tbl_name, upper(substr(name, length(tbl_name) + 18)) FROM sqlite_master "
+                "WHERE type = 'trigger' AND name LIKE '%_network_version_%'"
+            )
+        found = set(cursor.fetchall())
+    assert found == {
+        (table, event) for table in NETWORK_TABLES for event in ("INSERT", "UPDATE", "DELETE")
+    }

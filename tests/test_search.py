@@ -2,6 +2,7 @@
 
 import pytest
 
+from agreements.models import Agreement
 from tests.conftest import names_in
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,31 @@ def test_an_overlong_search_is_refused_with_a_message(client):
 
 
 def test_search_runs_a_fixed_number_of_queries(client, seed, django_assert_max_num_queries):
-    # For organizations, clusters and agreements: the matches and their count; parties.
-    with django_assert_max_num_queries(7):
+    # For organizations and clusters: the matches and their count. For agreements: the
+    # matches by text and by party, each counted up to the limit and its newest; the newest
+    # of both with their parties.
+    with django_assert_max_num_queries(10):
         client.get("/search/", {"q": "바이오"})
+
+
+@pytest.mark.parametrize("query", ["바이오", "보산진", "KHIDI", "오송", "협약", "첨단", "없는말"])
+def test_the_first_matches_are_the_newest_of_the_whole_search(seed, query):
+    everything = Agreement.objects.search(query)
+
+    first = Agreement.objects.first_matches(query, shown=3, cap=1000)
+
+    assert first.records == list(everything.for_list()[:3])
+    assert (first.count, first.capped) == (everything.count(), False)
+
+
+def test_a_common_word_is_counted_up_to_the_limit(seed, client, monkeypatch, in_english):
+    matching = Agreement.objects.search("바이오").count()
+    assert matching > 3
+    monkeypatch.setattr("bionet.views.SEARCH_AGREEMENTS_COUNTED", 3)
+
+    response = client.get("/search/", {"q": "바이오"})
+
+    html = response.content.decode()
+    assert '<span class="count">3+</span>' in html
+    assert "More than" in html
+    assert len(response.context["agreements"]) == min(matching, 20)
