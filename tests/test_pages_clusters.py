@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from clusters.models import ClusterMembership
+from clusters.models import Cluster, ClusterMembership
 from orgs.models import Organization
 from tests.conftest import names_in
 from tests.factories import (
@@ -37,6 +37,19 @@ def test_the_map_places_every_cluster_and_lists_them_as_links(client, seed):
     map_list = html.split('class="map-list"')[1].split("</nav>")[0]
     assert map_list.count('<a href="/clusters/') == 10
     assert 'href="/clusters/osong-medical-complex/"' in map_list
+
+
+def test_the_cached_map_follows_a_moved_or_renamed_cluster(client, seed):
+    assert client.get("/clusters/").status_code == 200  # the map is now cached
+    cluster = Cluster.objects.get(slug="osong-medical-complex")
+    cluster.name_ko = "오송첨단의료산업진흥재단 단지"
+    cluster.latitude = 36.9
+    cluster.save()
+
+    html = client.get("/clusters/").content.decode()
+
+    svg = html.split('class="korea-map"')[1].split("</svg>")[0]
+    assert "오송첨단의료산업진흥재단 단지" in svg
 
 
 def test_the_map_shows_all_matching_clusters_not_only_the_page(client):
