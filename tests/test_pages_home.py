@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from agreements.models import Agreement
+from bionet.views import HOME_COUNTS_KEY, HOME_COUNTS_SECONDS
 from orgs.models import Organization
 from tests.factories import (
     AgreementFactory,
@@ -42,6 +44,20 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
     # 4 counts, clusters with counts, latest agreements, their parties.
     with django_assert_max_num_queries(7):
         assert client.get("/").status_code == 200
+    # The counts are kept for a minute.
+    with django_assert_max_num_queries(3):
+        assert client.get("/").status_code == 200
+
+
+def test_the_home_counts_are_at_most_a_minute_old(client, seed):
+    first = client.get("/").context["counts"]["agreements"]
+    AgreementFactory()
+    assert client.get("/").context["counts"]["agreements"] == first  # kept
+
+    cache.delete(HOME_COUNTS_KEY)  # as when the minute is over
+
+    assert client.get("/").context["counts"]["agreements"] == first + 1
+    assert HOME_COUNTS_SECONDS <= 60
 
 
 def test_the_sitemap_is_an_index_of_its_sections(client, seed):
