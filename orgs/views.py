@@ -57,7 +57,7 @@ class OrganizationDetailView(DetailView):
             **network.ego_context(self.object, steps=self.request.GET.get("steps")),
             agreements=agreements.for_list()[:AGREEMENTS_SHOWN],
             agreement_count=agreements.count(),
-            partners=self.object.partners()[:PARTNERS_SHOWN],
+            partners=self.object.top_partners(PARTNERS_SHOWN),
             partner_count=self.object.partner_count(),
             news_items=news_items[:SOURCES_SHOWN],
             news_item_count=news_items.count(),

@@ -92,7 +92,12 @@ def test_the_partners_table_counts_shared_agreements_and_the_latest_date():
         (2, datetime.date(2023, 2, 1)),
         (1, datetime.date(2023, 2, 1)),
     ]
-    assert partners[0].latest_date_precision == "month"
+    top = organization.top_partners(1)
+    assert top == [frequent]
+    assert (top[0].latest_date, top[0].latest_date_precision) == (
+        datetime.date(2023, 2, 1),
+        "month",
+    )
 
 
 def test_a_page_shows_partners_and_the_news_items_citing_it(client, seed):
@@ -123,12 +128,12 @@ def test_organization_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         assert client.get("/organizations/?per_page=100").status_code == 200
     # organization with parent; names; children; operated clusters; memberships; clusters;
-    # agreements; their parties; their count; partners; their count; news items citing it;
-    # their count; news items mentioning it; the ego network: its partners with their shared
+    # agreements; their parties; their count; partners; their latest dates' precision; their
+    # count; news items citing it; their count; news items mentioning it; the ego network: its partners with their shared
     # agreements, then the parties, organizations and clusters of its neighbourhood only; the
     # network data's version; on a cold cache, whether the whole network is small enough to
     # analyse now, and its parties, organizations and clusters for the ranks
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         assert client.get(organization.get_absolute_url()).status_code == 200
 
 
