@@ -129,10 +129,11 @@ def test_organization_pages_run_a_fixed_number_of_queries(
         assert client.get("/organizations/?per_page=100").status_code == 200
     # organization with parent; names; children; operated clusters; memberships; clusters;
     # agreements; their parties; their count; partners; their latest dates' precision; their
-    # count; news items citing it; their count; news items mentioning it; the ego network: its partners with their shared
-    # agreements, then the parties, organizations and clusters of its neighbourhood only; the
-    # network data's version; on a cold cache, whether the whole network is small enough to
-    # analyse now, and its parties, organizations and clusters for the ranks
+    # count; news items citing it; their count; news items mentioning it; the ego network:
+    # its partners with their shared agreements, then the parties, organizations and
+    # clusters of its neighbourhood only; the network data's version; on a cold cache,
+    # whether the whole network is small enough to analyse now, and its parties,
+    # organizations and clusters for the ranks
     with django_assert_max_num_queries(24):
         assert client.get(organization.get_absolute_url()).status_code == 200
 
