@@ -4,8 +4,10 @@
 
 For each size (organizations; ten times as many agreements) and each database (an SQLite file
 in a temporary folder, and a fresh database per size on the PostgreSQL server of DATABASE_URL)
-it migrates, generates the records with ``generate_synthetic``, starts gunicorn (two workers,
-debug off, as scripts/serve_production.sh does) on a free loopback port, and measures each page:
+it migrates, generates the records with ``generate_synthetic``, runs ``analyse_network`` (as
+production does after an import), starts gunicorn (two workers, debug off, sharing a file
+cache, as README.md recommends for production) on a free loopback port, and measures each
+page:
 
 - latency: median and p95 over ``--requests`` requests through gunicorn (after a warm-up), with
   a per-request timeout so a slow page is reported as "timeout" instead of hanging the run;
