@@ -109,25 +109,50 @@ TOO_LARGE_MARK = b'class="network-too-large"'
 
 LABELS = {name: label for name, label, _ in PAGES}
 
-# Datasette's equivalent of our page: (name, our page, Datasette path after /<database>/).
+# The same rows and columns as organizations.csv, as SQL for Datasette's query page: aliases,
+# parent, clusters belonged to or run, and the two counts.
+EXPORT_SQL = """
+SELECT o.id, o.slug, o.name_ko, o.name_en,
+  (SELECT group_concat(n.name || ' (' || n.kind || ', ' || n.language || ')', ' | ')
+     FROM orgs_organizationname n WHERE n.organization_id = o.id) AS aliases,
+  o.kind, o.region, parent.slug AS parent, o.website, o.ror_id, o.wikidata_qid,
+  (SELECT group_concat(name_ko, ' | ') FROM (
+     SELECT c.name_ko FROM clusters_clustermembership m
+       JOIN clusters_cluster c ON c.id = m.cluster_id WHERE m.organization_id = o.id
+     UNION SELECT c.name_ko FROM clusters_cluster c WHERE c.operator_id = o.id)) AS clusters,
+  (SELECT max(COUNT(DISTINCT t.organization_id) - 1, 0) FROM agreements_agreementparty p
+     JOIN agreements_agreementparty t ON t.agreement_id = p.agreement_id
+     WHERE p.organization_id = o.id) AS partner_count,
+  (SELECT COUNT(DISTINCT p.agreement_id) FROM agreements_agreementparty p
+     WHERE p.organization_id = o.id) AS agreement_count
+FROM orgs_organization o LEFT JOIN orgs_organization parent ON parent.id = o.parent_id
+WHERE o.kind = 'university' AND o.region = 'seoul'
+ORDER BY o.name_ko, o.id
+"""
+
+# Datasette's equivalent of our page: (name, our page, Datasette path after /<database>).
 PEERS = [
-    ("table", "organization_list", "orgs_organization?_sort=name_ko&_size=25"),
+    ("table", "organization_list", "/orgs_organization?_sort=name_ko&_size=25"),
     (
         "filter",
         "organization_list_filtered",
-        f"orgs_organization?{ORG_FILTER}&_sort=name_ko&_size=25",
+        f"/orgs_organization?{ORG_FILTER}&_sort=name_ko&_size=25",
     ),
     (
         "contains",
         "organization_list_search",
-        f"orgs_organization?name_ko__contains={quote(SEARCH_SHORT)}&_sort=name_ko&_size=25",
+        f"/orgs_organization?name_ko__contains={quote(SEARCH_SHORT)}&_sort=name_ko&_size=25",
     ),
+    # The table's own columns only: no aliases, clusters or counts.
     (
         "csv",
         "organizations_export",
-        f"orgs_organization.csv?{ORG_FILTER}&_sort=name_ko&_stream=on&_size=max",
+        f"/orgs_organization.csv?{ORG_FILTER}&_sort=name_ko&_stream=on&_size=max",
     ),
+    ("csv_same_columns", "organizations_export", f".csv?sql={quote(' '.join(EXPORT_SQL.split()))}"),
 ]
+# Peers that do less than our page: reported, not held against the goal.
+PEERS_DOING_LESS = {"csv"}
 
 # What the closed-loop throughput run requests, round-robin: the pages people browse.
 THROUGHPUT_MIX = [
@@ -499,12 +524,19 @@ def datasette(database: Path, work: Path, requests: int) -> dict:
     port = free_port()
     command = [str(Path(sys.executable).parent / "datasette"), "serve", str(database)]
     command += ["--host", HOST, "--port", str(port)]
-    command += ["--setting", "sql_time_limit_ms", "10000", "--setting", "max_returned_rows", "1000"]
+    command += [
+        "--setting",
+        "sql_time_limit_ms",
+        "10000",
+        "--setting",
+        "max_returned_rows",
+        "1000000",
+    ]
     server = start(command, port, work / "datasette.log", "/-/versions.json")
     try:
         return {
-            name: {"path": f"/{database.stem}/{path}", "ours": ours}
-            | through_server(port, f"/{database.stem}/{path}", requests)
+            name: {"path": f"/{database.stem}{path}", "ours": ours}
+            | through_server(port, f"/{database.stem}{path}", requests)
             for name, ours, path in PEERS
         }
     finally:
@@ -690,6 +722,8 @@ def goals(run: dict) -> list[str]:
                 )
         for result in levels:
             for peer, figures in result.get("peer", {}).items():
+                if peer in PEERS_DOING_LESS:
+                    continue
                 ours = result["pages"][figures["ours"]]["server"]
                 if figures.get("timeout") or ours.get("timeout"):
                     continue
@@ -750,7 +784,9 @@ def markdown(run: dict) -> str:
         peers = [r for r in levels if r.get("peer")]
         if peers:
             lines += [
-                "Against Datasette serving the same SQLite file (one process; median / p95 ms):",
+                "Against Datasette serving the same SQLite file (one process; median / p95 ms; "
+                "its plain table CSV has none of our export's aliases, clusters and counts, so "
+                "the goal is judged on the SQL giving the same columns):",
                 "",
                 "| Datasette page | our page | "
                 + " | ".join(f"Datasette {r['size']:,} | ours {r['size']:,}" for r in peers)
@@ -758,7 +794,8 @@ def markdown(run: dict) -> str:
                 "| --- | --- |" + " ---: | ---: |" * len(peers),
             ]
             for peer, ours, path in PEERS:
-                cells = [f"`{unquote(path.split('&_')[0])}`", LABELS[ours]]
+                shown = "SQL giving organizations.csv's columns" if "sql=" in path else path
+                cells = [f"`{unquote(shown.split('&_')[0])}`", LABELS[ours]]
                 for r in peers:
                     cells += [figure(r["peer"][peer]), figure(r["pages"][ours]["server"])]
                 lines.append("| " + " | ".join(cells) + " |")
