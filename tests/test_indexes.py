@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
+from clusters.models import Cluster
 from orgs.filters import OrganizationFilterSet
 from orgs.models import Organization, OrganizationName
 
@@ -123,3 +124,12 @@ def test_the_search_page_finds_a_rare_organizations_agreements_without_a_table_s
             cursor.execute("EXPLAIN " + query["sql"])
             explained = "\n".join(row[0] for row in cursor.fetchall())
         assert "Seq Scan on agreements_agreement " not in explained, query["sql"]
+
+
+def test_a_clusters_agreements_of_a_kind_over_some_years_come_from_the_cluster_index():
+    cluster = Cluster.objects.filter(is_synthetic=True).order_by("pk").first()
+    data = {"cluster": cluster.slug, "kind": "mou", "year_from": 2015, "year_to": 2020}
+
+    explained = plan(AgreementFilterSet(data, queryset=Agreement.objects.all()).qs)
+
+    assert "agreements_agr_cluster_idx" in explained
