@@ -191,6 +191,9 @@ class Organization(BilingualNamed, TimestampedModel):
             # The list's default order, its region filter and its "recently updated" order.
             models.Index(fields=["name_ko"], name="orgs_org_name_idx"),
             models.Index(fields=["region", "name_ko"], name="orgs_org_region_name_idx"),
+            # Both filters at once (e.g. Seoul's universities): counted and listed in name
+            # order without reading every university or every organization in Seoul.
+            models.Index(fields=["kind", "region", "name_ko"], name="orgs_org_kind_region_idx"),
             models.Index(fields=["updated"], name="orgs_org_updated_idx"),
         ]
 

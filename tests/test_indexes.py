@@ -74,6 +74,7 @@ def test_icontains_on_a_name_uses_its_trigram_index():
         ({"ordering": "-name"}, "orgs_org_name_idx"),
         ({"kind": "hospital"}, "orgs_org_kind_name_idx"),
         ({"region": "jeju"}, "orgs_org_region_name_idx"),
+        ({"kind": "university", "region": "seoul"}, "orgs_org_kind_region_idx"),
         ({"ordering": "-updated"}, "orgs_org_updated_idx"),
     ],
 )
