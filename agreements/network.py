@@ -1058,7 +1058,7 @@ def analysed(name: str, key: Iterable, version: str, compute, agreements=None) -
     """
     key = tuple(key)
     found = cache.get(_cache_key(name, (version, *key)))
-    if found is None and too_large_to_analyse_now(agreements):
+    if found is None and _too_large(name, key, version, agreements):
         found = cache.get(_cache_key(f"{name}:latest", key))
         if found is None:
             return Analysis(None, False, None)
@@ -1066,6 +1066,16 @@ def analysed(name: str, key: Iterable, version: str, compute, agreements=None) -
     if found is None:
         found = store(name, key, version, compute())
     return Analysis(found[0], True, found[2])
+
+
+def _too_large(name: str, key: tuple, version: str, agreements) -> bool:
+    """too_large_to_analyse_now(agreements), remembered for the data's version."""
+    verdict_key = _cache_key(f"{name}:too-large", (version, *key))
+    verdict = cache.get(verdict_key)
+    if verdict is None:
+        verdict = too_large_to_analyse_now(agreements)
+        cache.set(verdict_key, verdict, settings.NETWORK_CACHE_SECONDS)
+    return verdict
 
 
 def store(name: str, key: Iterable, version: str, value) -> tuple:
