@@ -37,10 +37,12 @@ class ClusterListView(DirectoryListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        mapped = [cluster for cluster in context["object_list"] if cluster.has_coordinates]
-        if context["is_paginated"]:
-            # The map shows every matching cluster, not only this page's; it needs no counts.
-            matching = self.filterset_class(self.request.GET, queryset=Cluster.objects.all())
+        # The map shows every matching cluster, not only this page's; it needs no counts.
+        filters = self.request.GET.copy()
+        filters.pop("ordering", None)  # the map has no order, and orders by counts need them
+        matching = self.filterset_class(filters or None, queryset=Cluster.objects.all())
+        mapped = []
+        if not matching.is_bound or matching.is_valid():  # invalid filters list nothing
             mapped = list(matching.qs.exclude(latitude=None).order_by())
         context["mapped_clusters"] = mapped
         points = [cluster.map_point() for cluster in mapped]

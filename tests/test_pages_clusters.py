@@ -129,7 +129,7 @@ def test_cluster_pages_run_a_fixed_number_of_queries(client, django_assert_max_n
         ClusterFactory(latitude=37, longitude=127)
         agreement = AgreementFactory(cluster=cluster, sources=[NewsItemFactory()])
         AgreementPartyFactory(agreement=agreement, organization=OrganizationFactory())
-    # count, page of clusters with counts (the map reuses the page when it holds them all)
+    # count, page of clusters with counts, every matching cluster for the map
     with django_assert_max_num_queries(3):
         assert client.get("/clusters/?per_page=100").status_code == 200
     # cluster with operator, memberships with organizations, member count, agreements, their
