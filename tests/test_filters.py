@@ -107,6 +107,28 @@ def test_agreements_order_by_most_parties(client, dated_agreements):
 
 
 @pytest.mark.parametrize(
+    "path",
+    [
+        "/organizations/",
+        "/agreements/",
+        "/clusters/",
+        "/news/",
+        "/organizations/export.csv",
+        "/agreements.csv",
+    ],
+)
+def test_an_ordering_of_empty_choices_keeps_the_default_order(client, dated_agreements, path):
+    default = client.get(path)
+    response = client.get(path, {"ordering": ","})
+
+    assert response.status_code == 200
+    if response.streaming:
+        assert b"".join(response.streaming_content) == b"".join(default.streaming_content)
+    else:
+        assert list(response.context["object_list"]) == list(default.context["object_list"])
+
+
+@pytest.mark.parametrize(
     ("url", "field"),
     [
         ("/agreements/?year_from=soon", "year_from"),

@@ -29,7 +29,9 @@ class OrderingFilter(django_filters.OrderingFilter):
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
     def filter(self, qs, value):
-        if value in ([], (), {}, "", None):
+        # "?ordering=," is a list of empty choices, which the form accepts: order by nothing.
+        value = [param for param in value or () if param]
+        if not value:
             return qs
         ordering = [self.get_ordering_value(param, qs.model) for param in value]
         return qs.order_by(*ordering, *self.tiebreak)
