@@ -203,23 +203,23 @@ class AgreementQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
-        by_text, by_party = self._search_parts(query)
+        by_text, organizations = self._search_parts(query)
         # The agreements of the matching organizations, read once through the organizations'
         # search index and the parties' organization index (an IN the databases hash), not an
         # EXISTS probed for every agreement.
+        by_party = AgreementParty.objects.filter(organization__in=organizations.values("pk"))
         return self.filter(by_text | Q(pk__in=by_party.values("agreement")))
 
     def _search_parts(self, query: str):
+        """The search's two halves: a condition on the agreement's own text, and the
+        organizations whose names hold ``query`` (whose agreements match too)."""
         by_text = (
             Q(title__icontains=query)
             | Q(title_en__icontains=query)
             | Q(summary__icontains=query)
             | Q(place__icontains=query)
         )
-        by_party = AgreementParty.objects.filter(
-            organization__in=Organization.objects.search(query).values("pk")
-        )
-        return by_text, by_party
+        return by_text, Organization.objects.search(query)
 
     def first_matches(self, query: str, *, shown: int, cap: int) -> FirstMatches:
         """The ``shown`` newest agreements that :meth:`search` finds, and how many there are,
@@ -233,12 +233,12 @@ class AgreementQuerySet(models.QuerySet):
         newest rows for the page.
         """
         query = query.strip()
-        by_text, _ = self._search_parts(query)
+        by_text, organizations = self._search_parts(query)
         by_text = self.filter(by_text)
         # The matching organizations first, as a list when there are few, so that the
         # planner sees how many parties it will meet: estimated from the subquery, a rare
         # name looks common and is sought by walking every agreement (5.7 s at 1,000,000).
-        organizations = Organization.objects.search(query).order_by().values_list("pk", flat=True)
+        organizations = organizations.order_by().values_list("pk", flat=True)
         listed = list(organizations[: self.ORGANIZATIONS_LISTED + 1])
         if len(listed) <= self.ORGANIZATIONS_LISTED:
             organizations = listed
