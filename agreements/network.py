@@ -1146,11 +1146,16 @@ def network_page(agreements, filters: list, version: str) -> Analysis:
     (a sorted list of (name, values) pairs), in the active language."""
     return analysed(
         "page",
-        (filters, get_language()),
+        _page_key(filters),
         version,
         lambda: network_summary(agreements, title=gettext("Collaboration network")),
         agreements=agreements,
     )
+
+
+def _page_key(filters: list) -> tuple:
+    """What the network page's analysis is cached under, besides the data's version."""
+    return (filters, get_language())
 
 
 def analyse_whole_network() -> str:
@@ -1162,8 +1167,9 @@ def analyse_whole_network() -> str:
     metrics = network_metrics(graph)
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
+            # The unfiltered page, as network_page() looks it up.
             title = gettext("Collaboration network")
-            store("page", ([], language), version, _summary(graph, metrics, title=title))
+            store("page", _page_key([]), version, _summary(graph, metrics, title=title))
     return version
 
 
