@@ -3,45 +3,54 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
-from django.utils.text import capfirst
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from bionet.lib.admin import CsvImportAdminMixin, csv_export_action
+from bionet.lib.dates import format_partial_date
 from clusters.models import Cluster
+from news.models import NewsItem, NewsMention
+from news.text import best_event_date, find_dates
 from orgs.models import Organization
 
 from . import services
 from .exports import AGREEMENT_COLUMNS, agreement_rows
 from .imports import agreements_import
-from .mentions import NameCandidate, find_new_names
-from .models import Agreement, AgreementParty, NewsItem, NewsMention, format_partial_date
-from .newstext import MAX_ARTICLE_BYTES, best_event_date, find_dates
+from .models import Agreement, AgreementParty, AgreementSource
 
 
-class AgreementPartyInlineFormSet(forms.BaseInlineFormSet):
-    """Refuses an agreement with fewer than two distinct parties."""
+class AtLeastInlineFormSet(forms.BaseInlineFormSet):
+    """Refuses fewer than ``minimum`` distinct values of ``field`` among the rows kept."""
+
+    field = ""
+    minimum = 1
+    message = ""
+    code = ""
 
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        organizations = {
-            form.cleaned_data["organization"].pk
+        chosen = {
+            form.cleaned_data[self.field].pk
             for form in self.forms
             if form.cleaned_data
             and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("organization")
+            and form.cleaned_data.get(self.field)
         }
-        if len(organizations) < 2:
-            raise ValidationError(
-                _("An agreement links at least two organizations: add another party."),
-                code="too_few_parties",
-            )
+        if len(chosen) < self.minimum:
+            raise ValidationError(self.message, code=self.code)
+
+
+class AgreementPartyInlineFormSet(AtLeastInlineFormSet):
+    field, minimum, code = "organization", 2, "too_few_parties"
+    message = _("An agreement links at least two organizations: add another party.")
+
+
+class AgreementSourceInlineFormSet(AtLeastInlineFormSet):
+    field, minimum, code = "newsitem", 1, "no_source"
+    message = _("Cite at least one news item this agreement is taken from.")
 
 
 class AgreementPartyInline(admin.TabularInline):
@@ -49,6 +58,13 @@ class AgreementPartyInline(admin.TabularInline):
     formset = AgreementPartyInlineFormSet
     extra = 2
     autocomplete_fields = ["organization"]
+
+
+class AgreementSourceInline(admin.TabularInline):
+    model = AgreementSource
+    formset = AgreementSourceInlineFormSet
+    extra = 1
+    autocomplete_fields = ["newsitem"]
 
 
 class AgreementAdminForm(forms.ModelForm):
@@ -66,14 +82,7 @@ class AgreementAdminForm(forms.ModelForm):
             "date_basis",
             "place",
             "summary",
-            "sources",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sources"].error_messages["required"] = _(
-            "Cite at least one news item this agreement is taken from."
-        )
 
 
 @admin.register(Agreement)
@@ -94,20 +103,85 @@ class AgreementAdmin(CsvImportAdminMixin, SimpleHistoryAdmin):
         "parties__organization__names__name",
     ]
     date_hierarchy = "date"
-    autocomplete_fields = ["cluster", "sources"]
-    inlines = [AgreementPartyInline]
+    autocomplete_fields = ["cluster"]
+    inlines = [AgreementPartyInline, AgreementSourceInline]
     fieldsets = [
         (None, {"fields": ["title", "title_en", "kind", "status", "cluster"]}),
         (
             _("When and where"),
             {"fields": ["date", "date_precision", "date_stated", "date_basis", "place"]},
         ),
-        (_("Content"), {"fields": ["summary", "sources"]}),
+        (_("Content"), {"fields": ["summary"]}),
     ]
+
+    def get_urls(self):
+        return [
+            path(
+                "from-news/<int:news_item_id>/",
+                self.admin_site.admin_view(self.agreement_from_news_view),
+                name="agreements_agreement_from_news",
+            ),
+        ] + super().get_urls()
 
     @admin.display(description=_("date"), ordering="date")
     def date_display(self, agreement):
         return agreement.date_display()
+
+    def agreement_from_news_view(self, request, news_item_id):
+        """Draft an agreement citing a news item, from the organizations and dates it states.
+
+        Template: admin/news/newsitem/action_form.html, the news item's own action page.
+        """
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        news_item = NewsItem.objects.filter(pk=news_item_id).first()
+        if news_item is None:
+            return self._get_obj_does_not_exist_redirect(request, NewsItem._meta, str(news_item_id))
+        dates = find_dates(news_item.body, news_item.published_on)
+        best = best_event_date(dates)
+        mentioned = news_item.mentions.exclude(organization=None).values_list(
+            "organization", flat=True
+        )
+        form = AgreementFromNewsForm(
+            request.POST or None,
+            news_item=news_item,
+            dates=dates,
+            initial={
+                "title": news_item.title,
+                "organizations": list(dict.fromkeys(mentioned)),
+                "stated_date": str(dates.index(best)) if best else "",
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                agreement = services.agreement_create_from_news_item(
+                    news_item=news_item,
+                    title=form.cleaned_data["title"],
+                    kind=form.cleaned_data["kind"],
+                    status=form.cleaned_data["status"],
+                    organizations=list(form.cleaned_data["organizations"]),
+                    role=form.cleaned_data["role"],
+                    stated_date=form.chosen_date(),
+                    cluster=form.cleaned_data["cluster"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("Agreement drafted from the news item: check its parties and date."),
+                    messages.SUCCESS,
+                )
+                return redirect("admin:agreements_agreement_change", agreement.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": NewsItem._meta,
+            "title": _("Create agreement from this news item"),
+            "form": form,
+            "submit_label": _("Create agreement"),
+            "news_item": news_item,
+        }
+        return TemplateResponse(request, "admin/news/newsitem/action_form.html", context)
 
 
 @admin.register(AgreementParty)
@@ -117,57 +191,6 @@ class AgreementPartyAdmin(SimpleHistoryAdmin):
     list_select_related = ["organization", "agreement"]
     search_fields = ["organization__name_ko", "organization__name_en", "agreement__title"]
     autocomplete_fields = ["agreement", "organization"]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(file, initial) for file in files if file]
-
-
-class NewsImportForm(forms.Form):
-    files = MultipleFileField(
-        label=_("article text files"),
-        help_text=_(
-            "Saved article pages as UTF-8 text, at most %(limit)d MB each. An article already in "
-            "the directory is updated. If any file cannot be read, none is imported."
-        )
-        % {"limit": MAX_ARTICLE_BYTES // (1024 * 1024)},
-    )
-
-
-class NameCandidateForm(forms.Form):
-    name = forms.CharField(label=_("Korean name"), max_length=200)
-    kind = forms.ChoiceField(label=_("kind"), choices=Organization.Kind.choices)
-    abbreviation = forms.CharField(
-        label=_("abbreviation"),
-        max_length=200,
-        required=False,
-        help_text=_("Saved as an acronym of the new organization."),
-    )
-
-    def __init__(self, *args, matcher, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.matcher = matcher
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if self.matcher.knows(name):
-            raise ValidationError(_("The directory already knows an organization by this name."))
-        return name
-
-    def candidate(self) -> NameCandidate:
-        return NameCandidate(
-            self.cleaned_data["name"],
-            self.cleaned_data["kind"],
-            self.cleaned_data["abbreviation"].strip(),
-        )
 
 
 class AgreementFromNewsForm(forms.Form):
@@ -222,278 +245,3 @@ class AgreementFromNewsForm(forms.Form):
 
 def date_label(stated_date) -> str:
     return format_partial_date(stated_date.date, stated_date.precision)
-
-
-@admin.register(NewsItem)
-class NewsItemAdmin(SimpleHistoryAdmin):
-    class Media:
-        css = {"all": ["bionet/admin.css"]}
-
-    list_display = ["title", "outlet", "reporter", "published_on"]
-    list_filter = ["outlet", "language"]
-    search_fields = ["title", "outlet", "reporter", "body"]
-    date_hierarchy = "published_on"
-    readonly_fields = ["mentions_display", "new_names_display"]
-    fieldsets = [
-        (None, {"fields": ["title", "outlet", "reporter", "published_on", "url", "language"]}),
-        (_("Main text"), {"fields": ["body"]}),
-        (_("Names in the main text"), {"fields": ["mentions_display", "new_names_display"]}),
-    ]
-
-    def get_urls(self):
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name=f"{prefix}_import",
-            ),
-            path(
-                "<path:object_id>/agreement/",
-                self.admin_site.admin_view(self.agreement_from_news_view),
-                name=f"{prefix}_agreement",
-            ),
-            path(
-                "<path:object_id>/organization/",
-                self.admin_site.admin_view(self.organization_from_news_view),
-                name=f"{prefix}_organization",
-            ),
-        ] + super().get_urls()
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change or "body" in form.changed_data:
-            services.mentions_refresh(news_items=[obj])
-
-    @admin.display(description=_("mentions"))
-    def mentions_display(self, news_item):
-        if news_item.pk is None:
-            return _("Shown once the news item is saved.")
-        mentions = list(news_item.mentions.select_related("organization", "cluster"))
-        if not mentions:
-            return _("The main text names no organization or cluster of the directory.")
-        return format_html(
-            '<div class="mentioned-text">{}</div>',
-            highlighted(news_item.body, mentions),
-        )
-
-    @admin.display(description=_("names not in the directory"))
-    def new_names_display(self, news_item):
-        if news_item.pk is None:
-            return "-"
-        candidates = self.name_candidates(news_item)
-        if not candidates:
-            return _("None found.")
-        url = reverse("admin:agreements_newsitem_organization", args=[news_item.pk])
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li>{} <span class="help">({}{})</span> '
-                '<a class="addlink" href="{}?{}">{}</a></li>',
-                (
-                    (
-                        candidate.name,
-                        Organization.Kind(candidate.kind).label,
-                        f", {candidate.abbreviation}" if candidate.abbreviation else "",
-                        url,
-                        urlencode(
-                            {
-                                "name": candidate.name,
-                                "kind": candidate.kind,
-                                "abbreviation": candidate.abbreviation,
-                            }
-                        ),
-                        _("Create organization"),
-                    )
-                    for candidate in candidates
-                ),
-            ),
-        )
-
-    def name_candidates(self, news_item) -> list[NameCandidate]:
-        matcher = services.name_matcher()
-        return find_new_names(news_item.body, news_item.mentions.all(), matcher.knows)
-
-    def import_view(self, request):
-        """Upload saved article pages; template ``admin/agreements/newsitem/action_form.html``."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        form = NewsImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            # One byte past the limit is enough for the import to refuse an oversized file.
-            files = [
-                (upload.name, upload.read(MAX_ARTICLE_BYTES + 1))
-                for upload in form.cleaned_data["files"]
-            ]
-            try:
-                results = services.news_items_import_files(files=files)
-            except services.NewsImportError as error:
-                for problem in error.problems:
-                    form.add_error("files", str(problem))
-                form.add_error(None, _("Nothing was imported."))
-            else:
-                created = sum(result.created for result in results)
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Imported %(count)d article: %(created)d new, %(updated)d updated.",
-                        "Imported %(count)d articles: %(created)d new, %(updated)d updated.",
-                        len(results),
-                    )
-                    % {
-                        "count": len(results),
-                        "created": created,
-                        "updated": len(results) - created,
-                    },
-                    messages.SUCCESS,
-                )
-                if len(results) == 1:
-                    return redirect("admin:agreements_newsitem_change", results[0].news_item.pk)
-                return redirect("admin:agreements_newsitem_changelist")
-        return self.action_form_response(
-            request, form, title=_("Import news articles"), submit=_("Import"), multipart=True
-        )
-
-    def agreement_from_news_view(self, request, object_id):
-        """Draft an agreement citing a news item, from the organizations and dates it states."""
-        news_item = self.get_object(request, object_id)
-        if news_item is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        agreement_admin = self.admin_site._registry[Agreement]
-        if not agreement_admin.has_add_permission(request):
-            raise PermissionDenied
-        dates = find_dates(news_item.body, news_item.published_on)
-        best = best_event_date(dates)
-        mentioned = news_item.mentions.exclude(organization=None).values_list(
-            "organization", flat=True
-        )
-        form = AgreementFromNewsForm(
-            request.POST or None,
-            news_item=news_item,
-            dates=dates,
-            initial={
-                "title": news_item.title,
-                "organizations": list(dict.fromkeys(mentioned)),
-                "stated_date": str(dates.index(best)) if best else "",
-            },
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                agreement = services.agreement_create_from_news_item(
-                    news_item=news_item,
-                    title=form.cleaned_data["title"],
-                    kind=form.cleaned_data["kind"],
-                    status=form.cleaned_data["status"],
-                    organizations=list(form.cleaned_data["organizations"]),
-                    role=form.cleaned_data["role"],
-                    stated_date=form.chosen_date(),
-                    cluster=form.cleaned_data["cluster"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                self.message_user(
-                    request,
-                    _("Agreement drafted from the news item: check its parties and date."),
-                    messages.SUCCESS,
-                )
-                return redirect("admin:agreements_agreement_change", agreement.pk)
-        return self.action_form_response(
-            request,
-            form,
-            title=_("Create agreement from this news item"),
-            submit=_("Create agreement"),
-            news_item=news_item,
-        )
-
-    def organization_from_news_view(self, request, object_id):
-        """Create an organization the news item names, prefilled from the name found."""
-        news_item = self.get_object(request, object_id)
-        if news_item is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.admin_site._registry[Organization].has_add_permission(request):
-            raise PermissionDenied
-        form = NameCandidateForm(
-            request.POST or None, initial=request.GET.dict(), matcher=services.name_matcher()
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                organization = services.organization_create_from_candidate(
-                    candidate=form.candidate()
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                self.message_user(
-                    request,
-                    _("Organization “%(name)s” created: add its English name and details.")
-                    % {"name": organization.name_ko},
-                    messages.SUCCESS,
-                )
-                return redirect("admin:orgs_organization_change", organization.pk)
-        return self.action_form_response(
-            request,
-            form,
-            title=_("Create organization from this news item"),
-            submit=_("Create organization"),
-            news_item=news_item,
-        )
-
-    def action_form_response(self, request, form, *, title, submit, multipart=False, **extra):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "form": form,
-            "submit_label": submit,
-            "multipart": multipart,
-            **extra,
-        }
-        return TemplateResponse(request, "admin/agreements/newsitem/action_form.html", context)
-
-    def get_deleted_objects(self, objs, request):
-        """Lists the agreements citing a news item as protected: they would lose their source."""
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        citing = Agreement.objects.filter(sources__in=objs).distinct().order_by("pk")
-        protected = list(protected) + [
-            format_html(
-                '{}: <a href="{}">{}</a>',
-                capfirst(Agreement._meta.verbose_name),
-                reverse("admin:agreements_agreement_change", args=[agreement.pk]),
-                agreement,
-            )
-            for agreement in citing
-        ]
-        return deleted, model_count, perms_needed, protected
-
-
-def highlighted(body: str, mentions) -> str:
-    """The main text, escaped, each mention marked and linked to its record in the admin."""
-    by_span: dict[tuple[int, int], list] = {}
-    for mention in mentions:
-        by_span.setdefault((mention.start, mention.end), []).append(mention.target)
-    parts, position = [], 0
-    for (start, end), targets in sorted(by_span.items()):
-        if start < position:
-            continue
-        parts.append(format_html("{}", body[position:start]))
-        links = format_html_join(
-            " ",
-            '<a href="{}" title="{}">{}</a>',
-            (
-                (
-                    reverse(
-                        f"admin:{target._meta.app_label}_{target._meta.model_name}_change",
-                        args=[target.pk],
-                    ),
-                    str(target),
-                    body[start:end] if index == 0 else f"[{target}]",
-                )
-                for index, target in enumerate(targets)
-            ),
-        )
-        parts.append(format_html('<mark class="mention">{}</mark>', links))
-        position = end
-    parts.append(format_html("{}", body[position:]))
-    return format_html_join("", "{}", ((part,) for part in parts))

@@ -4,7 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AgreementsConfig(AppConfig):
     name = "agreements"
-    verbose_name = _("Agreements and news")
-
-    def ready(self):
-        from . import signals  # noqa: F401
+    verbose_name = _("Agreements")

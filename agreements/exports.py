@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from itertools import combinations
 from operator import itemgetter
 
+from django.urls import reverse
+
 from bionet.lib.csv import CHUNK_SIZE, Column, chunked, in_stable_order, join
 
 from .models import Agreement, AgreementParty
@@ -86,7 +88,6 @@ def _sources(ids: list[int]) -> dict[int, str]:
 
 def agreement_rows(queryset, *, base_url: str = "") -> Iterator[dict]:
     """One dict per agreement, in the queryset's order; three queries per chunk of rows."""
-    url_prefix = base_url + Agreement(pk=0).get_absolute_url()[:-2]
     rows = in_stable_order(queryset).values(*AGREEMENT_FIELDS).iterator(chunk_size=CHUNK_SIZE)
     for chunk in chunked(rows, CHUNK_SIZE):
         ids = [row["id"] for row in chunk]
@@ -101,7 +102,7 @@ def agreement_rows(queryset, *, base_url: str = "") -> Iterator[dict]:
         for row in chunk:
             row["parties"] = parties[row["id"]]
             row["sources"] = sources.get(row["id"], "")
-            row["url"] = f"{url_prefix}{row['id']}/"
+            row["url"] = base_url + reverse("agreements:agreement_detail", args=[row["id"]])
             yield row
 
 

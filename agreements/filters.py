@@ -7,7 +7,7 @@ from bionet.lib.filters import OrderingFilter, YearFilter
 from clusters.models import Cluster
 from orgs.models import Organization
 
-from .models import Agreement, AgreementParty, NewsItem
+from .models import Agreement, AgreementParty
 
 
 class AgreementFilterSet(django_filters.FilterSet):
@@ -88,52 +88,3 @@ class AgreementFilterSet(django_filters.FilterSet):
                 year_from,
             )
         return super().filter_queryset(queryset)
-
-
-class NewsItemFilterSet(django_filters.FilterSet):
-    """The news item list's filters."""
-
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    year = YearFilter(
-        field_name="published_on__year",
-        label=_("Year published"),
-    )
-    cluster = django_filters.ModelChoiceFilter(
-        queryset=Cluster.objects.order_by("name_ko"),
-        to_field_name="slug",
-        method="citing_cluster",
-        label=_("Cited by agreements in cluster"),
-        empty_label=_("Any cluster"),
-    )
-    organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(),
-        to_field_name="slug",
-        method="citing_organization",
-        label=_("Cited by agreements of organization"),
-        widget=forms.TextInput(attrs={"placeholder": _("organization slug, e.g. khidi")}),
-    )
-    ordering = OrderingFilter(
-        fields=[("published_on", "published"), ("title", "title")],
-        field_labels={
-            "published": _("Oldest first"),
-            "-published": _("Newest first"),
-            "title": _("Title"),
-            "-title": _("Title (descending)"),
-        },
-        label=_("Order by"),
-        tiebreak=("title", "pk"),
-        empty_label=_("Default order"),
-    )
-
-    class Meta:
-        model = NewsItem
-        fields = ["q", "year", "cluster", "organization"]
-
-    def search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def citing_cluster(self, queryset, name, cluster):
-        return queryset.citing(cluster.agreements.all())
-
-    def citing_organization(self, queryset, name, organization):
-        return queryset.citing(Agreement.objects.involving(organization))

@@ -9,6 +9,4 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
     path("agreements.csv", views.agreement_export, name="agreement_export"),
     path("partnerships.csv", views.partnership_export, name="partnership_export"),
-    path("news/", views.NewsItemListView.as_view(), name="newsitem_list"),
-    path("news/<int:pk>/", views.NewsItemDetailView.as_view(), name="newsitem_detail"),
 ]

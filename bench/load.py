@@ -95,8 +95,9 @@ def prepare_data(organizations: int, agreements: int, seed: int) -> None:
 
 
 def data_size() -> dict[str, int]:
-    from agreements.models import Agreement, AgreementParty, NewsItem
+    from agreements.models import Agreement, AgreementParty
     from clusters.models import Cluster
+    from news.models import NewsItem
     from orgs.models import Organization, OrganizationName
 
     models = {
@@ -128,8 +129,9 @@ def path_mix(seed: int) -> list[str]:
     """The pages and exports of the run, each visited equally often."""
     from django.urls import NoReverseMatch, reverse
 
-    from agreements.models import Agreement, NewsItem
+    from agreements.models import Agreement, with_agreement_counts
     from clusters.models import Cluster
+    from news.models import NewsItem
     from orgs.models import Organization
 
     rng = random.Random(seed)
@@ -140,8 +142,12 @@ def path_mix(seed: int) -> list[str]:
 
     organizations = Organization.objects.filter(pk__in=sample(Organization.objects, 6))
     clusters = list(Cluster.objects.filter(pk__in=sample(Cluster.objects, 4)))
-    busiest_cluster = Cluster.objects.with_counts().order_by("-agreement_count").first()
-    with_agreements = Organization.objects.with_counts().order_by("-agreement_count").first()
+    busiest_cluster = (
+        with_agreement_counts(Cluster.objects.all()).order_by("-agreement_count").first()
+    )
+    with_agreements = (
+        with_agreement_counts(Organization.objects.all()).order_by("-agreement_count").first()
+    )
     region = clusters[0].region
 
     paths = [

@@ -1,6 +1,6 @@
 """Mention detection speed: 1,000 generated articles against 20,000 generated names and aliases.
 
-Pure text, no database: it times ``agreements.mentions.MentionMatcher`` (one Aho-Corasick
+Pure text, no database: it times ``news.mentions.MentionMatcher`` (one Aho-Corasick
 automaton over every name) building once, then scanning every article. Single process, a few
 seconds on one core; the machine is shared, so the run stays bounded::
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agreements.mentions import ORGANIZATION, MentionMatcher, Target  # noqa: E402
+from news.mentions import ORGANIZATION, MentionMatcher, Target  # noqa: E402
 
 SYLLABLES = (
     "가나다라마바사아자차카타파하국민대한서울경기부산대구인천광주전남북충청강원제주"

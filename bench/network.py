@@ -48,8 +48,9 @@ def setup_database():
 def generate():
     import datetime
 
-    from agreements.models import Agreement, AgreementParty, NewsItem
+    from agreements.models import Agreement, AgreementParty
     from clusters.models import Cluster, ClusterMembership
+    from news.models import NewsItem
     from orgs.models import Organization
 
     rng = random.Random(SEED)
@@ -156,11 +157,16 @@ def main():
     from django.db import connection
     from django.test import Client
 
-    from agreements import network as net
+    from network.cache import data_version
+    from network.drawing import draw
+    from network.files import gexf_bytes, graphml_bytes
+    from network.graph import Neighbourhood, load_ego, load_neighbourhood, load_network
+    from network.metrics import network_metrics
+    from orgs.models import Organization
 
     results = []
     party_count = timed("generate records (bulk_create)", generate, results)
-    graph = timed("build the whole graph (3 queries)", net.load_network, results)
+    graph = timed("build the whole graph (3 queries)", load_network, results)
     print(
         f"  {graph.number_of_nodes()} organizations, {graph.number_of_edges()} links, "
         f"{party_count} parties, {graph.graph['agreement_count']} agreements "
@@ -168,29 +174,29 @@ def main():
     )
     metrics = timed(
         "metrics (degree, betweenness, brokerage, Louvain)",
-        lambda: net.network_metrics(graph),
+        lambda: network_metrics(graph),
         results,
     )
     print(f"  betweenness sample: {metrics.betweenness_sample}")
     print(f"  communities: {len(metrics.communities)}")
-    timed("draw the 150 most connected (layout + SVG)", lambda: net.draw(graph, title="t"), results)
+    timed("draw the 150 most connected (layout + SVG)", lambda: draw(graph, title="t"), results)
     graphml = timed(
-        "GraphML of the whole network (in memory)", lambda: net.graphml_bytes(graph), results
+        "GraphML of the whole network (in memory)", lambda: graphml_bytes(graph), results
     )
-    gexf = timed("GEXF of the whole network (in memory)", lambda: net.gexf_bytes(graph), results)
+    gexf = timed("GEXF of the whole network (in memory)", lambda: gexf_bytes(graph), results)
     print(f"  GraphML {len(graphml) / 1e6:.1f} MB, GEXF {len(gexf) / 1e6:.1f} MB")
 
-    timed("data version (1 lookup by primary key)", net.data_version, results)
-    hub = net.Organization.objects.get(slug="synthetic-00000")
-    typical = net.Organization.objects.get(slug=f"synthetic-{ORGANIZATIONS // 2:05d}")
+    timed("data version (1 lookup by primary key)", data_version, results)
+    hub = Organization.objects.get(slug="synthetic-00000")
+    typical = Organization.objects.get(slug=f"synthetic-{ORGANIZATIONS // 2:05d}")
     for label, function in [
-        ("ego network of the hub, 1 step (cut to 150)", lambda: net.load_ego(hub, 1)),
-        ("ego network of a typical organization, 1 step", lambda: net.load_ego(typical, 1)),
-        ("ego network of a typical organization, 2 steps", lambda: net.load_ego(typical, 2)),
-        ("the hub's whole 1-step neighbourhood (uncut)", lambda: net.load_neighbourhood(hub)),
+        ("ego network of the hub, 1 step (cut to 150)", lambda: load_ego(hub, 1)),
+        ("ego network of a typical organization, 1 step", lambda: load_ego(typical, 1)),
+        ("ego network of a typical organization, 2 steps", lambda: load_ego(typical, 2)),
+        ("the hub's whole 1-step neighbourhood (uncut)", lambda: load_neighbourhood(hub)),
     ]:
         ego = timed(label, function, results)
-        graph_of = ego.graph if isinstance(ego, net.Neighbourhood) else ego
+        graph_of = ego.graph if isinstance(ego, Neighbourhood) else ego
         print(f"  {graph_of.number_of_nodes()} organizations, {graph_of.number_of_edges()} links")
 
     cache.clear()

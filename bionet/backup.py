@@ -7,51 +7,48 @@ memberships, a synthetic agreement's parties. Accounts, groups and the audit his
 directory content and are left out too (see README, "Backup and restore").
 """
 
-from django.apps import apps
 from django.db.models import Q
+
+from agreements.models import Agreement, AgreementParty, AgreementSource
+from clusters.models import Cluster, ClusterMembership
+from news.models import NewsItem
+from orgs.models import Organization, OrganizationName
 
 # In an order that restores without forward references (foreign keys are checked at commit
 # anyway, so the order is for readers of the file).
 DIRECTORY_MODELS = [
-    "orgs.Organization",
-    "orgs.OrganizationName",
-    "clusters.Cluster",
-    "clusters.ClusterMembership",
-    "agreements.NewsItem",
-    "agreements.Agreement",
-    "agreements.AgreementParty",
+    Organization,
+    OrganizationName,
+    Cluster,
+    ClusterMembership,
+    NewsItem,
+    Agreement,
+    AgreementParty,
+    AgreementSource,
 ]
-
-
-def directory_model(label):
-    return apps.get_model(label)
 
 
 def curated_querysets():
     """(model label, queryset) for every curated record, each in primary-key order."""
     curated = Q(is_synthetic=False)
     filters = {
-        "orgs.Organization": curated,
-        "orgs.OrganizationName": Q(organization__is_synthetic=False),
-        "clusters.Cluster": curated,
-        "clusters.ClusterMembership": Q(cluster__is_synthetic=False)
-        & Q(organization__is_synthetic=False),
-        "agreements.NewsItem": curated,
-        "agreements.Agreement": curated,
-        "agreements.AgreementParty": Q(agreement__is_synthetic=False)
-        & Q(organization__is_synthetic=False),
+        Organization: curated,
+        OrganizationName: Q(organization__is_synthetic=False),
+        Cluster: curated,
+        ClusterMembership: Q(cluster__is_synthetic=False) & Q(organization__is_synthetic=False),
+        NewsItem: curated,
+        Agreement: curated,
+        AgreementParty: Q(agreement__is_synthetic=False) & Q(organization__is_synthetic=False),
+        AgreementSource: Q(agreement__is_synthetic=False) & Q(newsitem__is_synthetic=False),
     }
     return [
-        (label, directory_model(label)._default_manager.filter(filters[label]).order_by("pk"))
-        for label in DIRECTORY_MODELS
+        (model._meta.label, model._default_manager.filter(filters[model]).order_by("pk"))
+        for model in DIRECTORY_MODELS
     ]
 
 
 def curated_records_pointing_at_synthetic_ones() -> list[str]:
     """Curated records whose own fields name a synthetic record: a backup would break them."""
-    Organization = directory_model("orgs.Organization")
-    Cluster = directory_model("clusters.Cluster")
-    Agreement = directory_model("agreements.Agreement")
     problems = [
         f"organization “{o}” has the synthetic parent “{o.parent}”"
         for o in Organization.objects.filter(is_synthetic=False, parent__is_synthetic=True)
@@ -72,4 +69,4 @@ def curated_records_pointing_at_synthetic_ones() -> list[str]:
 
 
 def directory_counts() -> dict[str, int]:
-    return {label: directory_model(label)._default_manager.count() for label in DIRECTORY_MODELS}
+    return {model._meta.label: model._default_manager.count() for model in DIRECTORY_MODELS}

@@ -36,6 +36,8 @@ data's version, so a stale entry is never shown):
                                      by every gunicorn worker on the machine: use this in
                                      production), or dummy:// (nothing is kept)
     NETWORK_CACHE_SECONDS            how long a computed network is kept (default a day)
+    NETWORK_DRAWING_NODES            the most organizations a network drawing shows (default
+                                     150): a larger network is cut to its most connected ones
     NETWORK_PARTIES_PER_REQUEST      the largest network (in agreement parties) a page
                                      analyses while the visitor waits (default 50000, about
                                      3 s); larger ones show what `manage.py analyse_network`
@@ -189,7 +191,10 @@ INSTALLED_APPS = [
     "bionet",
     "orgs",
     "clusters",
+    "news",
     "agreements",
+    "network",
+    "devdata",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +276,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 CACHES = {"default": env_cache("DJANGO_CACHE_URL", "locmem://")}
 NETWORK_CACHE_SECONDS = env_int("NETWORK_CACHE_SECONDS", 24 * 60 * 60, minimum=1)
+NETWORK_DRAWING_NODES = env_int("NETWORK_DRAWING_NODES", 150, minimum=2)
 NETWORK_PARTIES_PER_REQUEST = env_int("NETWORK_PARTIES_PER_REQUEST", 50_000, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

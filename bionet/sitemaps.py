@@ -2,8 +2,9 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from agreements.models import Agreement, NewsItem
+from agreements.models import Agreement
 from clusters.models import Cluster
+from news.models import NewsItem
 from orgs.models import Organization
 
 
@@ -19,7 +20,7 @@ class ListPageSitemap(Sitemap):
             "clusters:cluster_list",
             "orgs:organization_list",
             "agreements:agreement_list",
-            "agreements:newsitem_list",
+            "news:newsitem_list",
             "network:network",
         ]
 

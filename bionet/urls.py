@@ -32,8 +32,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("orgs.urls")),
     path("clusters/", include("clusters.urls")),
-    path("network/", include("agreements.network_urls")),
+    path("network/", include("network.urls")),
     path("", include("agreements.urls")),
+    path("", include("news.urls")),
 ]
 
 handler400 = "bionet.views.bad_request"

@@ -4,8 +4,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from agreements.models import Agreement, NewsItem
+from agreements.models import Agreement, with_agreement_counts
 from clusters.models import Cluster
+from news.models import NewsItem
 from orgs.models import Organization
 
 from .forms import SearchForm
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "counts": counts,
-            "clusters": Cluster.objects.for_list()[:HOME_CLUSTERS],
+            "clusters": with_agreement_counts(Cluster.objects.for_list())[:HOME_CLUSTERS],
             "latest_agreements": Agreement.objects.for_list()[:LATEST_AGREEMENTS],
             "search_form": SearchForm(),
         },
@@ -63,8 +64,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query = form.cleaned_data["q"]
         results = {
-            "organizations": Organization.objects.search(query).for_list(),
-            "clusters": Cluster.objects.search(query).for_list(),
+            "organizations": with_agreement_counts(Organization.objects.search(query).for_list()),
+            "clusters": with_agreement_counts(Cluster.objects.search(query).for_list()),
         }
         context["query"] = query
         for name, queryset in results.items():

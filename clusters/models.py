@@ -22,23 +22,19 @@ class ClusterQuerySet(models.QuerySet):
             Q(name_ko__icontains=query) | Q(name_en__icontains=query) | Q(city__icontains=query)
         )
 
-    def with_counts(self):
-        """Annotate the number of member organizations and of agreements placed in each."""
-        # One subquery per count: joining both relations at once would multiply a cluster's
-        # members by its agreements before counting (seconds for a cluster of thousands).
-        # Agreements live in an app that depends on this one: reach them through the relation.
-        agreement_model = self.model._meta.get_field("agreements").related_model
+    def with_member_count(self):
+        """Annotate the number of member organizations of each cluster."""
+        # A subquery, not a join: with_agreement_counts() adds a second count, and joining both
+        # relations would multiply a cluster's members by its agreements before counting.
         return self.annotate(
             member_count=count_of(
                 ClusterMembership.objects.all(), link="cluster", distinct="organization"
-            ),
-            agreement_count=count_of(agreement_model.objects.all(), link="cluster"),
+            )
         )
 
     def for_list(self):
-        """Everything a list row shows, in a fixed number of queries."""
-        # Meta.ordering does not apply to aggregating queries: order explicitly.
-        return self.select_related("operator").with_counts().order_by("name_ko", "pk")
+        """Everything a list row shows but its agreement count (agreements.models adds it)."""
+        return self.select_related("operator").with_member_count().order_by("name_ko", "pk")
 
     def for_detail(self, members: int = 200):
         """A cluster with its operator and first ``members`` memberships prefetched.

@@ -1,11 +1,11 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
+from agreements.models import Agreement, with_agreement_counts
 from bionet.lib.views import DirectoryListView
+from network.partials import cluster_context
+from news.models import NewsItem
 
 from .filters import ClusterFilterSet
 from .maps import cached_korea_map_svg, korea_map_svg
@@ -31,7 +31,7 @@ class ClusterListView(DirectoryListView):
     template_name = "clusters/cluster_list.html"
 
     def get_queryset(self):
-        return Cluster.objects.for_list()
+        return with_agreement_counts(Cluster.objects.for_list())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -62,15 +62,11 @@ class ClusterDetailView(DetailView):
         return Cluster.objects.for_detail(members=MEMBERSHIPS_SHOWN)
 
     def get_context_data(self, **kwargs):
-        # Agreements live in an app that depends on this one: look the model up by name.
-        news_item_model = apps.get_model("agreements", "NewsItem")
-        agreements = self.object.agreements.all()
-        news_items = news_item_model.objects.citing(agreements)
+        agreements = Agreement.objects.filter(cluster=self.object)
+        news_items = agreements.cited_news_items()
         members_by_kind = self.object.members_by_kind()
-        # The collaboration network is drawn by the agreements app, which depends on this one.
-        network = import_module("agreements.network")
         context = super().get_context_data(
-            **network.cluster_context(self.object),
+            **cluster_context(self.object),
             agreements=agreements.for_list()[:AGREEMENTS_SHOWN],
             agreement_count=agreements.count(),
             members_by_kind=members_by_kind,
@@ -78,7 +74,7 @@ class ClusterDetailView(DetailView):
             member_count=self.object.member_count(),
             news_items=news_items[:SOURCES_SHOWN],
             news_item_count=news_items.count(),
-            mentioning_news=news_item_model.objects.mentioning_cluster(self.object)[
+            mentioning_news=NewsItem.objects.mentioning_cluster(self.object)[
                 :MENTIONING_NEWS_SHOWN
             ],
             **kwargs,

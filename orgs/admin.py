@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from agreements.models import with_agreement_counts
 from bionet.lib.admin import CsvImportAdminMixin, csv_export_action
 
 from .exports import ORGANIZATION_COLUMNS, organization_rows
@@ -59,7 +60,7 @@ class OrganizationAdmin(CsvImportAdminMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Merge selected organizations"), permissions=["change"])
     def merge_organizations(self, request, queryset):
         """Asks which organization to keep, then merges the others into it."""
-        organizations = queryset.with_counts().select_related("parent").order_by("name_ko")
+        organizations = with_agreement_counts(queryset.select_related("parent")).order_by("name_ko")
         if len(organizations) < 2:
             self.message_user(
                 request, _("Select at least two organizations to merge."), messages.WARNING

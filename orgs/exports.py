@@ -4,12 +4,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from operator import itemgetter
 
-from django.apps import apps
 from django.db.models import Count
+from django.urls import reverse
 
+from agreements.models import AgreementParty
 from bionet.lib.csv import CHUNK_SIZE, Column, chunked, in_stable_order, join
+from clusters.models import Cluster, ClusterMembership
 
-from .models import Organization, OrganizationName
+from .models import OrganizationName
 
 ORGANIZATION_FIELDS = [
     "id",
@@ -49,7 +51,6 @@ def format_alias(name: str, kind: str, language: str) -> str:
 
 def organization_rows(queryset, *, base_url: str = "") -> Iterator[dict]:
     """One dict per organization, in the queryset's order; four queries per chunk of rows."""
-    url_prefix = base_url + Organization(slug="-").get_absolute_url()[:-2]
     rows = in_stable_order(queryset).values(*ORGANIZATION_FIELDS).iterator(chunk_size=CHUNK_SIZE)
     for chunk in chunked(rows, CHUNK_SIZE):
         ids = [row["id"] for row in chunk]
@@ -61,8 +62,7 @@ def organization_rows(queryset, *, base_url: str = "") -> Iterator[dict]:
         clusters = _cluster_names(ids)
         counts = {
             row["organization"]: row
-            for row in apps.get_model("agreements", "AgreementParty")
-            .objects.filter(organization__in=ids)
+            for row in AgreementParty.objects.filter(organization__in=ids)
             .values("organization")
             .annotate(
                 agreements=Count("agreement", distinct=True),
@@ -77,19 +77,17 @@ def organization_rows(queryset, *, base_url: str = "") -> Iterator[dict]:
             row["clusters"] = join(sorted(clusters[row["id"]]))
             row["agreement_count"] = count["agreements"] if count else 0
             row["partner_count"] = count["parties"] - 1 if count else 0
-            row["url"] = f"{url_prefix}{row['slug']}/"
+            row["url"] = base_url + reverse("orgs:organization_detail", args=[row["slug"]])
             yield row
 
 
 def _cluster_names(ids: list[int]) -> dict[int, set[str]]:
-    """Clusters each organization belongs to or runs (orgs does not import clusters)."""
+    """Clusters each organization belongs to or runs."""
     names = defaultdict(set)
-    memberships = apps.get_model("clusters", "ClusterMembership").objects.filter(
-        organization__in=ids
-    )
+    memberships = ClusterMembership.objects.filter(organization__in=ids)
     for organization_id, name in memberships.values_list("organization", "cluster__name_ko"):
         names[organization_id].add(name)
-    operated = apps.get_model("clusters", "Cluster").objects.filter(operator__in=ids)
+    operated = Cluster.objects.filter(operator__in=ids)
     for organization_id, name in operated.values_list("operator", "name_ko"):
         names[organization_id].add(name)
     return names

@@ -1,18 +1,14 @@
 import django_filters
 from django import forms
-from django.apps import apps
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import AgreementParty
 from bionet.lib.filters import OrderingFilter
+from clusters.models import Cluster, ClusterMembership
 
 from .choices import Region
 from .models import Organization
-
-
-def _clusters(request):
-    # orgs must not import clusters (dependencies flow agreements -> clusters -> orgs).
-    return apps.get_model("clusters", "Cluster").objects.order_by("name_ko")
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
@@ -26,7 +22,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
         choices=Region.choices, label=_("Region"), empty_label=_("Any region")
     )
     cluster = django_filters.ModelChoiceFilter(
-        queryset=_clusters,
+        queryset=Cluster.objects.order_by("name_ko"),
         to_field_name="slug",
         method="in_cluster",
         label=_("Cluster"),
@@ -60,20 +56,10 @@ class OrganizationFilterSet(django_filters.FilterSet):
         return queryset.search(value)
 
     def in_cluster(self, queryset, name, cluster):
-        memberships = apps.get_model("clusters", "ClusterMembership").objects.filter(
-            organization=OuterRef("pk"), cluster=cluster
-        )
-        return queryset.filter(
-            Exists(memberships)
-            | Exists(
-                apps.get_model("clusters", "Cluster").objects.filter(
-                    operator=OuterRef("pk"), pk=cluster.pk
-                )
-            )
-        )
+        memberships = ClusterMembership.objects.filter(organization=OuterRef("pk"), cluster=cluster)
+        operated = Cluster.objects.filter(operator=OuterRef("pk"), pk=cluster.pk)
+        return queryset.filter(Exists(memberships) | Exists(operated))
 
     def with_agreements(self, queryset, name, value):
-        parties = apps.get_model("agreements", "AgreementParty").objects.filter(
-            organization=OuterRef("pk")
-        )
+        parties = AgreementParty.objects.filter(organization=OuterRef("pk"))
         return queryset.filter(Exists(parties)) if value else queryset.exclude(Exists(parties))

@@ -15,7 +15,7 @@ from bionet.lib.csv import (
     split_labelled,
 )
 
-from .models import Organization, OrganizationName
+from .models import AmbiguousName, Organization, OrganizationName
 
 ORGANIZATION_FIELDS = [
     "slug",
@@ -32,16 +32,16 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 def organization_by_name(name: str) -> Organization:
     """The one organization known by ``name`` (slug, Korean or English name, or alias)."""
-    matches = list(Organization.objects.named(name)[:3])
-    if not matches:
-        raise RowError(Reason.UNKNOWN_ORGANIZATION, name)
-    if len(matches) > 1:
+    try:
+        return Organization.objects.get_by_name(name, candidates=3)
+    except Organization.DoesNotExist:
+        raise RowError(Reason.UNKNOWN_ORGANIZATION, name) from None
+    except AmbiguousName as error:
         raise RowError(
             Reason.AMBIGUOUS_ORGANIZATION,
             _("%(name)s names %(slugs)s: use the slug")
-            % {"name": name, "slugs": ", ".join(match.slug for match in matches)},
-        )
-    return matches[0]
+            % {"name": name, "slugs": ", ".join(error.slugs)},
+        ) from None
 
 
 def parse_aliases(cell: str) -> set[tuple[str, str, str]]:

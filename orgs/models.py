@@ -1,12 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check, count_of
+from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check
 
 from .choices import Region
 from .search import GramsField, HasGrams, query_grams, search_columns
@@ -56,27 +56,26 @@ class OrganizationQuerySet(models.QuerySet):
                 search_names=organization.search_names, search_grams=organization.search_grams
             )
 
-    def with_counts(self):
-        """Annotate how many agreements each organization is a party to."""
-        # A correlated count, not a join grouped over every matching organization: a page of
-        # 20 rows in name order then counts the agreements of those 20 only.
-        party_model = self.model._meta.get_field("agreement_parties").related_model
-        return self.annotate(
-            agreement_count=count_of(
-                party_model.objects.all(), link="organization", distinct="agreement"
-            )
-        )
-
     def for_list(self):
         """Everything a list row shows, in a fixed number of queries."""
-        # Meta.ordering does not apply to aggregating queries: order explicitly.
-        return self.select_related("parent").with_counts().order_by("name_ko", "pk")
+        return self.select_related("parent").order_by("name_ko", "pk")
 
     def for_detail(self):
         """An organization with its names, parent, sub-units and clusters prefetched."""
         return self.select_related("parent").prefetch_related(
             "names", "children", "operated_clusters", "cluster_memberships__cluster"
         )
+
+    def get_by_name(self, name: str, *, candidates: int = 6) -> "Organization":
+        """The one organization known exactly by ``name`` (see :meth:`named`): raises
+        ``Organization.DoesNotExist``, or :class:`AmbiguousName` listing up to ``candidates``
+        organizations' slugs."""
+        matches = list(self.named(name).order_by("slug")[:candidates])
+        if not matches:
+            raise self.model.DoesNotExist(name)
+        if len(matches) > 1:
+            raise AmbiguousName(name, [match.slug for match in matches])
+        return matches[0]
 
     def named(self, name: str):
         """Organizations known exactly by ``name``: slug, Korean or English name, or alias."""
@@ -87,6 +86,14 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(
             Q(slug=name) | Q(name_ko=name) | Q(name_en__iexact=name) | Exists(alias_match)
         )
+
+
+class AmbiguousName(Exception):
+    """Several organizations are known by one name: ``slugs`` says which."""
+
+    def __init__(self, name: str, slugs: list[str]):
+        super().__init__(name, slugs)
+        self.name, self.slugs = name, slugs
 
 
 class OrganizationKind(models.TextChoices):
@@ -210,65 +217,6 @@ class Organization(BilingualNamed, TimestampedModel):
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("An organization cannot be its own ancestor.")})
             ancestor = ancestor.parent
-
-    def partners(self):
-        """The organizations sharing at least one agreement with this one, in one query.
-
-        Each carries ``shared_agreements`` (how many) and ``latest_date`` (of the most recent
-        shared agreement with a known date); the most frequent partners come first. See
-        :meth:`top_partners` for the precision of that date.
-        """
-        # Filtering before annotating makes the counts cover shared agreements only.
-        return (
-            Organization.objects.filter(agreement_parties__agreement__parties__organization=self)
-            .exclude(pk=self.pk)
-            .annotate(
-                shared_agreements=Count("agreement_parties__agreement", distinct=True),
-                latest_date=Max("agreement_parties__agreement__date"),
-            )
-            .order_by(
-                "-shared_agreements", models.F("latest_date").desc(nulls_last=True), "name_ko"
-            )
-        )
-
-    def top_partners(self, limit: int) -> list["Organization"]:
-        """The first ``limit`` of :meth:`partners`, each also carrying
-        ``latest_date_precision``: two queries.
-
-        The precisions are read from this organization's own shared agreements in one query,
-        not by a subquery per partner, which the database answers by reading all of the
-        partner's parties (a national hub among them has thousands: 137 ms for 50 partners at
-        1,000,000 agreements on PostgreSQL).
-        """
-        partners = list(self.partners()[:limit])
-        # AgreementParty lives in the agreements app, which depends on this one.
-        party_model = self._meta.get_field("agreement_parties").related_model
-        own_agreements = party_model.objects.filter(organization=self).values("agreement")
-        shared = party_model.objects.filter(
-            agreement__in=own_agreements,
-            organization__in=[partner.pk for partner in partners],
-            agreement__date__isnull=False,
-        ).values_list("organization", "agreement__date", "agreement__date_precision")
-        latest = {}
-        # The latest date; between shared agreements of that date, the first precision by
-        # name ("day" before "month"), as the agreement list orders them.
-        for organization, date, precision in sorted(shared, key=lambda row: (row[1], row[2])):
-            if organization not in latest or date > latest[organization][0]:
-                latest[organization] = (date, precision)
-        for partner in partners:
-            partner.latest_date_precision = latest.get(partner.pk, (None, None))[1]
-        return partners
-
-    def partner_count(self) -> int:
-        """How many organizations share at least one agreement with this one."""
-        party_model = self._meta.get_field("agreement_parties").related_model
-        return (
-            party_model.objects.filter(agreement__parties__organization=self)
-            .exclude(organization=self)
-            .values("organization")
-            .distinct()
-            .count()
-        )
 
     def index_names(self, alias_names):
         """Fill the search columns from the names and the given aliases' names."""

@@ -6,8 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from bionet.lib.deletion import delete_unless_depended_on
-
 from .models import Organization, OrganizationName
 
 # Fields the survivor takes from the duplicate when it has none of its own.
@@ -19,13 +17,6 @@ class MergeResult:
     survivor: Organization
     moved: int = 0
     dropped: list[str] = field(default_factory=list)
-
-
-def organization_delete(*, organization: Organization, user=None) -> None:
-    """Delete an organization, refusing with the names of its dependents if it has any."""
-    if user is not None:
-        organization._history_user = user
-    delete_unless_depended_on(organization)
 
 
 def organization_merge(

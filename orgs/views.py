@@ -1,12 +1,13 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from bionet.lib.csv import csv_response, invalid_filters_response
+from agreements.models import Agreement, AgreementParty, with_agreement_counts
+from bionet.lib.csv import csv_response, invalid_filters_response, site_url
+from bionet.lib.filters import bind_filters, refused
 from bionet.lib.views import DirectoryListView
+from network.partials import ego_context
+from news.models import NewsItem
 
 from .exports import ORGANIZATION_COLUMNS, organization_rows
 from .filters import OrganizationFilterSet
@@ -33,7 +34,7 @@ class OrganizationListView(DirectoryListView):
     template_name = "orgs/organization_list.html"
 
     def get_queryset(self):
-        return Organization.objects.for_list()
+        return with_agreement_counts(Organization.objects.for_list())
 
 
 class OrganizationDetailView(DetailView):
@@ -46,22 +47,17 @@ class OrganizationDetailView(DetailView):
         return Organization.objects.for_detail()
 
     def get_context_data(self, **kwargs):
-        # Agreements live in an app that depends on this one: look the models up by name.
-        agreement_model = apps.get_model("agreements", "Agreement")
-        news_item_model = apps.get_model("agreements", "NewsItem")
-        agreements = agreement_model.objects.involving(self.object)
-        news_items = news_item_model.objects.citing(agreements)
-        # The collaboration network is drawn by the agreements app, which depends on this one.
-        network = import_module("agreements.network")
+        agreements = Agreement.objects.involving(self.object)
+        news_items = agreements.cited_news_items()
         return super().get_context_data(
-            **network.ego_context(self.object, steps=self.request.GET.get("steps")),
+            **ego_context(self.object, steps=self.request.GET.get("steps")),
             agreements=agreements.for_list()[:AGREEMENTS_SHOWN],
             agreement_count=agreements.count(),
-            partners=self.object.top_partners(PARTNERS_SHOWN),
-            partner_count=self.object.partner_count(),
+            partners=AgreementParty.objects.top_partners_of(self.object, PARTNERS_SHOWN),
+            partner_count=AgreementParty.objects.partner_count_of(self.object),
             news_items=news_items[:SOURCES_SHOWN],
             news_item_count=news_items.count(),
-            mentioning_news=news_item_model.objects.mentioning_organization(self.object)[
+            mentioning_news=NewsItem.objects.mentioning_organization(self.object)[
                 :MENTIONING_NEWS_SHOWN
             ],
             **kwargs,
@@ -70,8 +66,9 @@ class OrganizationDetailView(DetailView):
 
 def organization_export(request: HttpRequest) -> HttpResponse:
     """organizations.csv: the organizations the list shows for the same filters, streamed."""
-    filterset = OrganizationFilterSet(request.GET, queryset=Organization.objects.with_counts())
-    if not filterset.is_valid():
+    organizations = with_agreement_counts(Organization.objects.all())
+    filterset = bind_filters(OrganizationFilterSet, request, organizations)
+    if refused(filterset):
         return invalid_filters_response(filterset)
-    rows = organization_rows(filterset.qs, base_url=request.build_absolute_uri("/")[:-1])
+    rows = organization_rows(filterset.qs, base_url=site_url(request))
     return csv_response(ORGANIZATION_COLUMNS, rows, name="organizations")

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agreements.mentions import CLUSTER, ORGANIZATION, MentionMatcher, Target  # noqa: E402
-from agreements.newstext import decode, parse_article  # noqa: E402
+from news.mentions import CLUSTER, ORGANIZATION, MentionMatcher, Target  # noqa: E402
+from news.text import decode, parse_article  # noqa: E402
 
 SEEDS = ROOT / "tests" / "data" / "seeds"
 FIXTURE = ROOT / "fixtures" / "seed.json"
@@ -52,7 +52,7 @@ class Score:
 
 
 def fixture_names(fixture: Path = FIXTURE) -> tuple[list[tuple[str, Target]], dict[Target, str]]:
-    """The names the directory matches on, as ``agreements.services.directory_names`` reads
+    """The names the directory matches on, as ``news.services.directory_names`` reads
     them from the database, here read from the fixture file; and each target's Korean name."""
     names: list[tuple[str, Target]] = []
     labels: dict[Target, str] = {}

@@ -2,8 +2,9 @@ import datetime
 
 import factory
 
-from agreements.models import Agreement, AgreementParty, NewsItem
+from agreements.models import Agreement, AgreementParty
 from clusters.models import Cluster, ClusterMembership
+from news.models import NewsItem
 from orgs.models import Organization, OrganizationName
 
 

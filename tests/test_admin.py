@@ -20,7 +20,7 @@ CHANGELISTS = [
     "orgs_organizationname",
     "clusters_cluster",
     "clusters_clustermembership",
-    "agreements_newsitem",
+    "news_newsitem",
     "agreements_agreement",
     "agreements_agreementparty",
 ]
@@ -51,12 +51,17 @@ def agreement_form(sources, parties):
         "status": "concluded",
         "date": "2022-03-11",
         "date_precision": "day",
-        "sources": [source.pk for source in sources],
+        "citations-TOTAL_FORMS": str(len(sources)),
+        "citations-INITIAL_FORMS": "0",
+        "citations-MIN_NUM_FORMS": "0",
+        "citations-MAX_NUM_FORMS": "1000",
         "parties-TOTAL_FORMS": str(len(parties)),
         "parties-INITIAL_FORMS": "0",
         "parties-MIN_NUM_FORMS": "0",
         "parties-MAX_NUM_FORMS": "1000",
     }
+    for index, source in enumerate(sources):
+        data[f"citations-{index}-newsitem"] = source.pk
     for index, (organization, role) in enumerate(parties):
         data[f"parties-{index}-organization"] = organization.pk
         data[f"parties-{index}-role"] = role

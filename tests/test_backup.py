@@ -6,8 +6,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from agreements.models import Agreement, AgreementParty, NewsItem, NewsMention
+from agreements.models import Agreement, AgreementParty
 from clusters.models import Cluster, ClusterMembership
+from news.models import NewsItem, NewsMention
 from orgs.models import Organization, OrganizationName
 from tests.factories import (
     DIRECTORY_MODELS,

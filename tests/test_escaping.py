@@ -102,7 +102,7 @@ def test_the_cluster_maps_label_the_cluster_as_text(client, hostile):
         ("orgs_organizationname", [ALIAS, ORGANIZATION]),
         ("clusters_cluster", [CLUSTER]),
         ("agreements_agreement", [AGREEMENT, CLUSTER]),
-        ("agreements_newsitem", [NEWS_ITEM]),
+        ("news_newsitem", [NEWS_ITEM]),
     ],
 )
 def test_the_admin_changelists_show_markup_as_text(admin_client, hostile, changelist, names):

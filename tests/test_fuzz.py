@@ -16,10 +16,11 @@ from django.urls.converters import IntConverter, SlugConverter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agreements.models import Agreement, NewsItem
+from agreements.models import Agreement
 from bionet.forms import SearchForm
 from bionet.sitemaps import SectionConverter, sitemaps
 from clusters.models import Cluster
+from news.models import NewsItem
 from orgs.models import Organization
 from tests.factories import OrganizationFactory
 

@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from agreements.imports import agreements_import
-from agreements.models import Agreement, AgreementParty, NewsItem
+from agreements.models import Agreement, AgreementParty
 from bionet.lib.csv import MAX_UPLOAD_BYTES, CsvFileError
 from clusters.models import Cluster
+from news.models import NewsItem
 from orgs.imports import organizations_import
 from orgs.models import Organization, OrganizationName
 from tests.csv_helpers import csv_bytes

@@ -10,9 +10,9 @@ from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from agreements import services
-from agreements.mentions import ORGANIZATION, MentionMatcher, Target, find_new_names
-from agreements.models import NewsItem, NewsMention
+from news import services
+from news.mentions import ORGANIZATION, MentionMatcher, Target, find_new_names
+from news.models import NewsItem, NewsMention
 from orgs.models import Organization
 from tests.factories import (
     ClusterFactory,
@@ -210,9 +210,7 @@ def test_the_mentioning_news_partial_lists_items_with_outlet_and_date():
     dated = NewsItemFactory(title="보산진 기사", outlet="약업신문")
     undated = NewsItemFactory(title="날짜 없는 기사", outlet="", published_on=None)
     with translation.override("en"):
-        html = render_to_string(
-            "agreements/_mentioning_news.html", {"mentioning_news": [dated, undated]}
-        )
+        html = render_to_string("news/_mentioning_news.html", {"mentioning_news": [dated, undated]})
     assert f'<a href="{dated.get_absolute_url()}" class="source-title">보산진 기사</a>' in html
     assert "약업신문" in html
     assert 'datetime="2024-11-11"' in html
@@ -221,7 +219,7 @@ def test_the_mentioning_news_partial_lists_items_with_outlet_and_date():
 
 def test_the_mentioning_news_partial_says_when_there_is_none():
     with translation.override("en"):
-        html = render_to_string("agreements/_mentioning_news.html", {"mentioning_news": []})
+        html = render_to_string("news/_mentioning_news.html", {"mentioning_news": []})
     assert "<ul" not in html
     assert "No news item in the directory mentions it yet." in html
 

@@ -1,4 +1,4 @@
-"""The collaboration network (agreements/network.py): graph, metrics, drawing, paths, export."""
+"""The collaboration network (network/): graph, metrics, drawing, paths, export."""
 
 import datetime
 import io
@@ -7,10 +7,22 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from agreements import network as net
+import network.metrics
 from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement, AgreementParty
 from clusters.models import Cluster
+from network.cache import Ranks
+from network.drawing import HEIGHT, KIND_COLOURS, WIDTH, draw, layout, network_svg
+from network.files import gexf_bytes, graphml_bytes
+from network.graph import graph_from_rows, load_network
+from network.metrics import (
+    METRICS,
+    most_connected,
+    network_metrics,
+    ranked,
+    shortest_chains,
+)
+from network.partials import cluster_context, ego_context
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -18,6 +30,7 @@ from tests.factories import (
     ClusterMembershipFactory,
     OrganizationFactory,
 )
+from tests.network_helpers import ego_network
 
 SVG = "{http://www.w3.org/2000/svg}"
 MINISTRY = "ministry-of-health-and-welfare"
@@ -52,7 +65,7 @@ def graph_of(agreements, clusters=()):
         for slug in members
     ]
     cluster_rows = [(pks[slug], cluster) for slug, cluster in clusters]
-    return net.graph_from_rows(parties, [org_row(pks[s], s) for s in slugs], cluster_rows)
+    return graph_from_rows(parties, [org_row(pks[s], s) for s in slugs], cluster_rows)
 
 
 def path_graph():
@@ -61,7 +74,7 @@ def path_graph():
 
 
 def test_it_joins_the_ministry_to_every_cluster_operator_through_the_council(seed):
-    graph = net.load_network()
+    graph = load_network()
     operators = dict(
         Cluster.objects.filter(slug__in=OPERATED_CLUSTERS).values_list("slug", "operator__slug")
     )
@@ -83,7 +96,7 @@ def test_it_weighs_links_by_shared_agreements_with_kinds_and_years(db):
     AgreementPartyFactory(agreement=undated, organization=second)
     AgreementPartyFactory(agreement=undated, organization=third)
 
-    graph = net.load_network()
+    graph = load_network()
 
     link = graph.edges[first.slug, second.slug]
     assert link["weight"] == 2
@@ -102,7 +115,7 @@ def test_an_organization_in_two_roles_counts_once(db):
     AgreementPartyFactory(agreement=agreement, organization=host, role="signatory")
     AgreementPartyFactory(agreement=agreement, organization=guest)
 
-    graph = net.load_network()
+    graph = load_network()
 
     assert graph.number_of_edges() == 1
     assert graph.edges[host.slug, guest.slug]["weight"] == 1
@@ -111,7 +124,7 @@ def test_an_organization_in_two_roles_counts_once(db):
 
 def test_it_follows_the_agreement_filters(seed):
     council_only = AgreementFilterSet({"kind": "council"}, queryset=Agreement.objects.all())
-    graph = net.load_network(council_only.qs)
+    graph = load_network(council_only.qs)
 
     council = Agreement.objects.get(kind="council")
     parties = set(council.organizations.values_list("slug", flat=True))
@@ -127,7 +140,7 @@ def test_organizations_in_clusters_carry_the_clusters_they_belong_to_or_run(db):
     for organization in (operator, member, outsider):
         AgreementPartyFactory(agreement=agreement, organization=organization)
 
-    graph = net.load_network()
+    graph = load_network()
 
     assert graph.nodes[operator.slug]["clusters"] == (cluster.slug,)
     assert graph.nodes[member.slug]["clusters"] == (cluster.slug,)
@@ -146,7 +159,7 @@ def test_it_builds_the_graph_in_three_queries_whatever_the_size(
 
     # Parties with their agreements' kind and date; organizations; clusters.
     with django_assert_num_queries(3):
-        graph = net.load_network()
+        graph = load_network()
     assert graph.graph["agreement_count"] == agreement_count
 
 
@@ -154,7 +167,7 @@ def test_metrics_match_hand_computed_values_on_a_path():
     graph = path_graph()
     graph.edges["a", "b"]["weight"] = 3
 
-    metrics = net.network_metrics(graph).by_node
+    metrics = network_metrics(graph).by_node
 
     assert [metrics[n].degree for n in "abcd"] == [1, 2, 2, 1]
     assert [metrics[n].weighted_degree for n in "abcd"] == [3, 4, 2, 1]
@@ -167,7 +180,7 @@ def test_metrics_match_hand_computed_values_on_a_path():
 def test_the_hub_of_a_star_has_betweenness_one():
     graph = graph_of({i: ["hub", f"leaf{i}"] for i in range(1, 6)})
 
-    metrics = net.network_metrics(graph).by_node
+    metrics = network_metrics(graph).by_node
 
     assert metrics["hub"].betweenness == 1
     assert metrics["hub"].degree == 5
@@ -180,7 +193,7 @@ def test_brokerage_counts_the_distinct_clusters_partners_span():
         clusters=[("x", "osong"), ("x", "daegu"), ("y", "osong"), ("w", "songdo")],
     )
 
-    metrics = net.network_metrics(graph).by_node
+    metrics = network_metrics(graph).by_node
 
     assert metrics["broker"].brokerage == 2  # osong and daegu; z is in none
     assert metrics["w"].brokerage == 2  # its partner x spans osong and daegu
@@ -197,7 +210,7 @@ def test_components_and_communities_are_numbered_largest_first():
         }
     )
 
-    metrics = net.network_metrics(graph)
+    metrics = network_metrics(graph)
 
     assert metrics.components == [["a1", "a2", "a3", "b1", "b2", "b3"], ["p", "q"]]
     assert metrics.communities == [["a1", "a2", "a3"], ["b1", "b2", "b3"], ["p", "q"]]
@@ -207,13 +220,13 @@ def test_components_and_communities_are_numbered_largest_first():
 
 
 def test_ranks_share_ties_and_count_every_organization():
-    metrics = net.network_metrics(path_graph())
+    metrics = network_metrics(path_graph())
 
-    ranks = {r["metric"]: r for r in net.organization_ranks(metrics, "d")}
+    ranks = {r["metric"]: r for r in Ranks.of_graph(path_graph()).of("d")}
 
     assert (ranks["degree"]["value"], ranks["degree"]["rank"], ranks["degree"]["of"]) == (1, 3, 4)
-    assert net.organization_ranks(metrics, "b")[0]["rank"] == 1
-    assert [row["organization"]["slug"] for row in net.ranked(path_graph(), metrics)] == [
+    assert Ranks.of_graph(path_graph()).of("b")[0]["rank"] == 1
+    assert [row["organization"]["slug"] for row in ranked(path_graph(), metrics)] == [
         "b",
         "c",
         "a",
@@ -222,10 +235,10 @@ def test_ranks_share_ties_and_count_every_organization():
 
 
 def test_betweenness_is_estimated_from_a_sample_on_a_large_network(monkeypatch):
-    monkeypatch.setattr(net, "BETWEENNESS_BUDGET", 20)
+    monkeypatch.setattr(network.metrics, "BETWEENNESS_BUDGET", 20)
     graph = graph_of({i: ["hub", f"leaf{i}"] for i in range(1, 11)})
 
-    metrics = net.network_metrics(graph)
+    metrics = network_metrics(graph)
 
     assert metrics.betweenness_sample == 2
 
@@ -234,33 +247,33 @@ def test_shortest_chains_lists_every_shortest_chain():
     graph = graph_of({1: ["a", "b"], 2: ["b", "c"], 3: ["a", "d"], 4: ["d", "c"], 5: ["c", "e"]})
     graph.add_node("alone", **graph.nodes["a"])
 
-    assert net.shortest_chains(graph, "a", "e") == [["a", "b", "c", "e"], ["a", "d", "c", "e"]]
-    assert net.shortest_chains(graph, "a", "b") == [["a", "b"]]
-    assert net.shortest_chains(graph, "a", "alone") == []
-    assert net.shortest_chains(graph, "a", "unknown") == []
-    assert len(net.shortest_chains(graph, "a", "e", limit=1)) == 1
+    assert shortest_chains(graph, "a", "e") == [["a", "b", "c", "e"], ["a", "d", "c", "e"]]
+    assert shortest_chains(graph, "a", "b") == [["a", "b"]]
+    assert shortest_chains(graph, "a", "alone") == []
+    assert shortest_chains(graph, "a", "unknown") == []
+    assert len(shortest_chains(graph, "a", "e", limit=1)) == 1
 
 
 def test_ego_network_reaches_one_or_two_steps():
     graph = path_graph()
 
-    assert sorted(net.ego_network(graph, "a", 1)) == ["a", "b"]
-    assert sorted(net.ego_network(graph, "a", 2)) == ["a", "b", "c"]
+    assert sorted(ego_network(graph, "a", 1)) == ["a", "b"]
+    assert sorted(ego_network(graph, "a", 2)) == ["a", "b", "c"]
 
 
 def test_most_connected_keeps_the_hubs():
     graph = graph_of({1: ["hub", "x", "y"], 2: ["hub", "z"], 3: ["q", "r"]})
 
-    cut = net.most_connected(graph, 3)
+    cut = most_connected(graph, 3)
 
     assert sorted(cut) == ["hub", "x", "y"]
-    assert net.most_connected(graph, 10) is graph
+    assert most_connected(graph, 10) is graph
 
 
 def test_the_svg_holds_a_linked_titled_node_per_organization(db, in_english):
     graph = graph_of({1: ["a", "b", "c"], 2: ["c", "d"]})
 
-    root = ET.fromstring(str(net.network_svg(graph, title="망 <&>")))
+    root = ET.fromstring(str(network_svg(graph, title="망 <&>")))
 
     assert root.tag == f"{SVG}svg"
     assert root.find(f"{SVG}title").text == "망 <&>"
@@ -269,7 +282,7 @@ def test_the_svg_holds_a_linked_titled_node_per_organization(db, in_english):
     for link, slug in zip(links, "abcd", strict=True):
         assert link.find(f"{SVG}text").text == f"{slug} 기관"
         assert link.find(f"{SVG}title").text.startswith(f"{slug} 기관 (")
-        assert link.find(f"{SVG}circle").get("fill") == net.KIND_COLOURS["research_institute"]
+        assert link.find(f"{SVG}circle").get("fill") == KIND_COLOURS["research_institute"]
     lines = root.findall(f".//{SVG}line")
     assert len(lines) == 4
     assert "1 shared agreement" in lines[0].find(f"{SVG}title").text
@@ -278,7 +291,7 @@ def test_the_svg_holds_a_linked_titled_node_per_organization(db, in_english):
 def test_nodes_grow_with_degree_and_links_with_weight(db):
     graph = graph_of({1: ["hub", "x"], 2: ["hub", "y"], 3: ["hub", "x"]})
 
-    root = ET.fromstring(str(net.network_svg(graph, title="t")))
+    root = ET.fromstring(str(network_svg(graph, title="t")))
 
     radius = {
         a.get("href").split("/")[2]: float(a.find(f"{SVG}circle").get("r"))
@@ -293,20 +306,20 @@ def test_the_same_data_gives_a_byte_identical_drawing(db):
     agreements = {1: ["a", "b", "c"], 2: ["c", "d"], 3: ["e", "f"], 4: ["d", "a"]}
     reordered = dict(reversed(list(agreements.items())))
 
-    first = net.network_svg(graph_of(agreements), title="t")
-    second = net.network_svg(graph_of(reordered), title="t")
+    first = network_svg(graph_of(agreements), title="t")
+    second = network_svg(graph_of(reordered), title="t")
 
     assert first == second
-    positions = net.layout(graph_of(agreements))
-    assert all(0 <= x <= net.WIDTH and 0 <= y <= net.HEIGHT for x, y in positions.values())
+    positions = layout(graph_of(agreements))
+    assert all(0 <= x <= WIDTH and 0 <= y <= HEIGHT for x, y in positions.values())
     assert len(set(positions.values())) == 6
 
 
-def test_a_large_network_is_cut_with_a_note(db, monkeypatch):
-    monkeypatch.setattr(net, "MAX_NODES", 3)
+def test_a_large_network_is_cut_with_a_note(db, settings):
+    settings.NETWORK_DRAWING_NODES = 3
     graph = graph_of({1: ["hub", "x", "y"], 2: ["hub", "z"], 3: ["q", "r"]})
 
-    drawing = net.draw(graph, title="t")
+    drawing = draw(graph, title="t")
 
     assert (drawing.shown, drawing.total, drawing.is_cut) == (3, 6, True)
     assert len(ET.fromstring(str(drawing.svg)).findall(f".//{SVG}a")) == 3
@@ -318,7 +331,7 @@ def read_back(data: bytes, reader):
 
 
 @pytest.mark.parametrize(
-    ("export", "reader"), [(net.graphml_bytes, nx.read_graphml), (net.gexf_bytes, nx.read_gexf)]
+    ("export", "reader"), [(graphml_bytes, nx.read_graphml), (gexf_bytes, nx.read_gexf)]
 )
 def test_exports_read_back_with_their_attributes(export, reader):
     graph = graph_of({1: ["a", "b"], 2: ["a", "b"], 3: ["b", "c"]}, clusters=[("c", "osong")])
@@ -354,22 +367,22 @@ def test_ego_context_gives_the_partial_its_drawing_and_ranks(seed, django_assert
     # cache, whether the whole network is small enough to analyse now, and its parties,
     # organizations and clusters for the ranks
     with django_assert_num_queries(10):
-        context = net.ego_context(ministry, steps="2")["ego_network"]
+        context = ego_context(ministry, steps="2")["ego_network"]
     # the whole partial now comes from the cache: the data's version only
     with django_assert_num_queries(1):
-        assert net.ego_context(ministry, steps="2")["ego_network"]["ranks"] == context["ranks"]
+        assert ego_context(ministry, steps="2")["ego_network"]["ranks"] == context["ranks"]
 
     assert context["steps"] == 2
     assert context["in_network"] is True
-    assert [r["metric"] for r in context["ranks"]] == list(net.METRICS)
+    assert [r["metric"] for r in context["ranks"]] == list(METRICS)
     assert context["partner_count"] >= 6
-    assert net.ego_context(ministry, steps="9")["ego_network"]["steps"] == 1
+    assert ego_context(ministry, steps="9")["ego_network"]["steps"] == 1
 
 
 def test_ego_context_of_an_organization_without_agreements(db):
     loner = OrganizationFactory()
 
-    context = net.ego_context(loner)["ego_network"]
+    context = ego_context(loner)["ego_network"]
 
     assert context["in_network"] is False
     assert context["drawing"] is None
@@ -386,9 +399,9 @@ def test_cluster_context_draws_operator_and_members_only(db, django_assert_num_q
 
     # The data's version, then the members' parties, organizations and clusters.
     with django_assert_num_queries(4):
-        context = net.cluster_context(cluster)["cluster_network"]
+        context = cluster_context(cluster)["cluster_network"]
     with django_assert_num_queries(1):  # cached for this version
-        assert net.cluster_context(cluster)["cluster_network"]["drawing"] == context["drawing"]
+        assert cluster_context(cluster)["cluster_network"]["drawing"] == context["drawing"]
 
     root = ET.fromstring(str(context["drawing"].svg))
     hrefs = {a.get("href") for a in root.iter(f"{SVG}a")}
@@ -398,10 +411,10 @@ def test_cluster_context_draws_operator_and_members_only(db, django_assert_num_q
 
 
 @pytest.mark.parametrize(
-    ("export", "reader"), [(net.graphml_bytes, nx.read_graphml), (net.gexf_bytes, nx.read_gexf)]
+    ("export", "reader"), [(graphml_bytes, nx.read_graphml), (gexf_bytes, nx.read_gexf)]
 )
 def test_exports_escape_names_and_leave_out_unknown_years(export, reader):
-    graph = net.graph_from_rows(
+    graph = graph_from_rows(
         [(1, 1, "mou", None), (1, 2, "mou", None)],
         [
             {**org_row(1, "a"), "name_ko": 'A&B <"연구소">\x01'},

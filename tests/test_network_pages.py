@@ -7,7 +7,6 @@ import networkx as nx
 import pytest
 from django.urls import reverse
 
-from agreements import network as net
 from agreements.models import Agreement
 from clusters.models import Cluster
 from orgs.models import Organization
@@ -117,8 +116,8 @@ def test_network_page_rejects_bad_filters_with_a_form_error(seed, client):
     assert "network-graph" not in response.content.decode()
 
 
-def test_network_page_says_when_the_network_is_cut(db, client, monkeypatch):
-    monkeypatch.setattr(net, "MAX_NODES", 2)
+def test_network_page_says_when_the_network_is_cut(db, client, settings):
+    settings.NETWORK_DRAWING_NODES = 2
     hub = OrganizationFactory()
     for _ in range(3):
         AgreementPartyFactory(agreement=AgreementPartyFactory(organization=hub).agreement)

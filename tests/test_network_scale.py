@@ -10,9 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from agreements import network as net
-from agreements.models import AgreementParty, NetworkVersion
+from agreements.models import AgreementParty
 from clusters.models import Cluster
+from network.cache import data_version, whole_network_ranks
+from network.drawing import draw
+from network.graph import load_members, load_neighbourhood, load_network
+from network.metrics import sorted_subgraph
+from network.models import NetworkVersion
+from network.partials import cluster_members, ego_context
 from orgs.models import Organization
 from tests.factories import (
     AgreementFactory,
@@ -20,6 +25,7 @@ from tests.factories import (
     ClusterMembershipFactory,
     OrganizationFactory,
 )
+from tests.network_helpers import ego_network
 
 
 def edges_with_data(graph):
@@ -33,12 +39,12 @@ def same_graph(first, second):
 
 @pytest.mark.parametrize("steps", [1, 2])
 def test_an_ego_network_read_from_the_neighbourhood_is_the_cut_of_the_whole_network(seed, steps):
-    whole = net.load_network()
+    whole = load_network()
 
     for organization in Organization.objects.filter(slug__in=list(whole)):
         same_graph(
-            net.load_neighbourhood(organization, steps),
-            net.ego_network(whole, organization.slug, steps),
+            load_neighbourhood(organization, steps),
+            ego_network(whole, organization.slug, steps),
         )
 
 
@@ -49,8 +55,8 @@ def test_an_ego_network_keeps_links_between_partners_made_without_the_organizati
         for organization in pair:
             AgreementPartyFactory(agreement=agreement, organization=organization)
 
-    one_step = net.load_neighbourhood(ego, 1)
-    two_steps = net.load_neighbourhood(ego, 2)
+    one_step = load_neighbourhood(ego, 1)
+    two_steps = load_neighbourhood(ego, 2)
 
     assert sorted(one_step) == sorted(o.slug for o in (ego, first, second))
     assert one_step.has_edge(first.slug, second.slug)
@@ -59,13 +65,13 @@ def test_an_ego_network_keeps_links_between_partners_made_without_the_organizati
 
 
 def test_a_cluster_network_read_from_its_members_is_the_cut_of_the_whole_network(seed):
-    whole = net.load_network(organizations=Organization.objects.all())
+    whole = load_network(organizations=Organization.objects.all())
 
     for cluster in Cluster.objects.all():
-        members = net.cluster_members(cluster)
+        members = cluster_members(cluster)
         same_graph(
-            net.load_members(members),
-            net.sorted_subgraph(whole, members.values_list("slug", flat=True)),
+            load_members(members),
+            sorted_subgraph(whole, members.values_list("slug", flat=True)),
         )
 
 
@@ -90,12 +96,12 @@ def test_the_ego_partial_needs_the_same_queries_for_small_and_large_neighbourhoo
     db, django_assert_num_queries, count
 ):
     ego = crowd(count)
-    net.whole_network_ranks()  # ranks cached, as on every request after the first
+    whole_network_ranks()  # ranks cached, as on every request after the first
 
     # the data's version; the organizations one and two steps away with their shared
     # agreements; the neighbourhood's parties, organizations and clusters
     with django_assert_num_queries(6):
-        context = net.ego_context(ego, steps=2)["ego_network"]
+        context = ego_context(ego, steps=2)["ego_network"]
 
     assert context["drawing"].shown == 1 + count + count * count
     assert context["partner_count"] == count
@@ -103,19 +109,19 @@ def test_the_ego_partial_needs_the_same_queries_for_small_and_large_neighbourhoo
 
 @pytest.mark.parametrize("count", [4, 8])
 def test_a_large_ego_network_is_cut_to_the_strongest_ties_in_the_same_queries(
-    db, django_assert_num_queries, monkeypatch, count
+    db, django_assert_num_queries, settings, count
 ):
-    monkeypatch.setattr(net, "MAX_NODES", 6)
+    settings.NETWORK_DRAWING_NODES = 6
     ego = crowd(count)
     closest = ego.agreement_parties.first().agreement.parties.exclude(organization=ego).get()
     AgreementPartyFactory(
         agreement=AgreementPartyFactory(organization=ego).agreement,
         organization=closest.organization,
     )
-    net.whole_network_ranks()
+    whole_network_ranks()
 
     with django_assert_num_queries(6):
-        context = net.ego_context(ego, steps=2)["ego_network"]
+        context = ego_context(ego, steps=2)["ego_network"]
 
     drawing = context["drawing"]
     assert (drawing.shown, drawing.total) == (6, 1 + count + count * count)
@@ -173,28 +179,28 @@ def test_a_new_membership_changes_the_cached_ranks_and_a_rename_the_version(db):
     agreement = AgreementFactory()
     AgreementPartyFactory(agreement=agreement, organization=first)
     AgreementPartyFactory(agreement=agreement, organization=second)
-    version = net.data_version()
-    ranks = {r["metric"]: r["value"] for r in net.whole_network_ranks().value.of(first.slug)}
+    version = data_version()
+    ranks = {r["metric"]: r["value"] for r in whole_network_ranks().value.of(first.slug)}
     assert ranks["brokerage"] == 0
 
     membership = ClusterMembershipFactory(organization=second)
 
-    assert net.data_version() != version
-    ranks = {r["metric"]: r["value"] for r in net.whole_network_ranks().value.of(first.slug)}
+    assert data_version() != version
+    ranks = {r["metric"]: r["value"] for r in whole_network_ranks().value.of(first.slug)}
     assert ranks["brokerage"] == 1
-    version = net.data_version()
+    version = data_version()
     first.name_ko = "새 이름"
     first.save()
-    assert net.data_version() != version
-    version = net.data_version()
+    assert data_version() != version
+    version = data_version()
     membership.delete()
-    assert net.data_version() != version
+    assert data_version() != version
 
 
 def test_writes_that_send_no_signals_change_the_version(db):
     first, second = OrganizationFactory.create_batch(2)
     agreement = AgreementFactory()
-    version = net.data_version()
+    version = data_version()
 
     AgreementParty.objects.bulk_create(
         [
@@ -202,31 +208,31 @@ def test_writes_that_send_no_signals_change_the_version(db):
             for o in (first, second)
         ]
     )
-    assert net.data_version() != version
-    version = net.data_version()
+    assert data_version() != version
+    version = data_version()
     Organization.objects.filter(pk=first.pk).update(name_en="Renamed in bulk")
-    assert net.data_version() != version
-    version = net.data_version()
+    assert data_version() != version
+    version = data_version()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM agreements_agreementparty")
-    assert net.data_version() != version
+    assert data_version() != version
 
 
 def test_a_rolled_back_write_leaves_the_version(db):
     OrganizationFactory()
-    version = net.data_version()
+    version = data_version()
 
     with pytest.raises(RuntimeError), transaction.atomic():
         OrganizationFactory()
         raise RuntimeError("abandoned")
 
-    assert net.data_version() == version
+    assert data_version() == version
 
 
 def test_reading_the_version_is_one_query_at_any_size(db, django_assert_num_queries):
     AgreementFactory.create_batch(3)
     with django_assert_num_queries(1) as captured:
-        net.data_version()
+        data_version()
     # A lookup by primary key: nothing that reads the tables the network is built from.
     sql = captured.captured_queries[0]["sql"].upper()
     assert "COUNT(" not in sql and "SUM(" not in sql and "AGREEMENTPARTY" not in sql
@@ -235,9 +241,9 @@ def test_reading_the_version_is_one_query_at_any_size(db, django_assert_num_quer
 def test_without_a_version_row_nothing_is_served_from_the_cache(db):
     NetworkVersion.objects.all().delete()
 
-    assert net.data_version() != net.data_version()
+    assert data_version() != data_version()
     OrganizationFactory()  # the next write starts a new row, with a token of its own
-    assert net.data_version() == net.data_version()
+    assert data_version() == data_version()
 
 
 def test_filtered_networks_are_cached_apart(db, client):
@@ -256,13 +262,13 @@ def test_filtered_networks_are_cached_apart(db, client):
 def test_the_ego_partial_draws_what_the_whole_network_cut_around_the_organization_draws(
     seed, steps
 ):
-    whole = net.load_network()
+    whole = load_network()
     ministry = Organization.objects.get(slug="ministry-of-health-and-welfare")
 
-    drawing = net.ego_context(ministry, steps=steps)["ego_network"]["drawing"]
+    drawing = ego_context(ministry, steps=steps)["ego_network"]["drawing"]
 
-    expected = net.draw(
-        net.ego_network(whole, ministry.slug, steps),
+    expected = draw(
+        ego_network(whole, ministry.slug, steps),
         title=gettext("Collaboration network of %(name)s") % {"name": ministry},
         highlight=ministry.slug,
         id_prefix=f"ego-{ministry.slug}",

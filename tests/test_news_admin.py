@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agreements import services
-from agreements.models import Agreement, NewsItem
+from agreements.models import Agreement
+from news import services
+from news.models import NewsItem
 from orgs.models import Organization
 from tests.factories import NewsItemFactory, OrganizationFactory, OrganizationNameFactory
 
@@ -23,23 +24,23 @@ def upload(path: Path) -> SimpleUploadedFile:
 
 
 def test_the_changelist_links_to_the_import(admin_client):
-    response = admin_client.get(reverse("admin:agreements_newsitem_changelist"))
-    assert reverse("admin:agreements_newsitem_import") in response.content.decode()
+    response = admin_client.get(reverse("admin:news_newsitem_changelist"))
+    assert reverse("admin:news_newsitem_import") in response.content.decode()
 
 
 def test_uploading_articles_imports_them(admin_client):
     response = admin_client.post(
-        reverse("admin:agreements_newsitem_import"), {"files": [upload(p) for p in SEEDS[:2]]}
+        reverse("admin:news_newsitem_import"), {"files": [upload(p) for p in SEEDS[:2]]}
     )
     assert response.status_code == 302
-    assert response.url == reverse("admin:agreements_newsitem_changelist")
+    assert response.url == reverse("admin:news_newsitem_changelist")
     assert NewsItem.objects.count() == 2
 
 
 def test_a_bad_upload_shows_the_error_and_saves_nothing(admin_client):
     bad = SimpleUploadedFile("euc.txt", "기사 본문".encode("euc-kr"))
     response = admin_client.post(
-        reverse("admin:agreements_newsitem_import"), {"files": [upload(SEEDS[0]), bad]}
+        reverse("admin:news_newsitem_import"), {"files": [upload(SEEDS[0]), bad]}
     )
     assert response.status_code == 200
     content = response.content.decode()
@@ -60,7 +61,7 @@ def test_a_binary_or_oversized_upload_is_refused_by_name_and_saves_nothing(
     admin_client, name, data, message
 ):
     response = admin_client.post(
-        reverse("admin:agreements_newsitem_import"),
+        reverse("admin:news_newsitem_import"),
         {"files": [upload(SEEDS[1]), SimpleUploadedFile(name, data)]},
     )
     assert response.status_code == 200
@@ -74,7 +75,7 @@ def test_the_change_page_highlights_and_links_the_mentions(admin_client):
     OrganizationNameFactory(organization=snuh, name="서울대병원", kind="short", language="ko")
     item = NewsItemFactory(body="<script>alert(1)</script> 서울대병원은 행사를 열었다.")
     services.mentions_refresh(news_items=[item])
-    response = admin_client.get(reverse("admin:agreements_newsitem_change", args=[item.pk]))
+    response = admin_client.get(reverse("admin:news_newsitem_change", args=[item.pk]))
     assert response.status_code == 200
     content = response.content.decode()
     org_url = reverse("admin:orgs_organization_change", args=[snuh.pk])
@@ -84,7 +85,7 @@ def test_the_change_page_highlights_and_links_the_mentions(admin_client):
     )
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
     assert "<script>alert(1)</script>" not in content
-    assert reverse("admin:agreements_newsitem_agreement", args=[item.pk]) in content
+    assert reverse("admin:agreements_agreement_from_news", args=[item.pk]) in content
 
 
 def test_the_change_page_stays_within_a_fixed_number_of_queries(
@@ -95,23 +96,23 @@ def test_the_change_page_stays_within_a_fixed_number_of_queries(
     services.mentions_refresh(news_items=[item])
     assert item.mentions.count() == 20
     with django_assert_max_num_queries(30):
-        response = admin_client.get(reverse("admin:agreements_newsitem_change", args=[item.pk]))
+        response = admin_client.get(reverse("admin:news_newsitem_change", args=[item.pk]))
     assert response.status_code == 200
 
 
 def test_the_change_page_lists_names_to_add(admin_client):
     item = NewsItemFactory(body="SBA(서울산업진흥원, 대표이사)와 업무 협약을 체결했다.")
-    response = admin_client.get(reverse("admin:agreements_newsitem_change", args=[item.pk]))
+    response = admin_client.get(reverse("admin:news_newsitem_change", args=[item.pk]))
     content = response.content.decode()
     assert "서울산업진흥원" in content
-    create_url = reverse("admin:agreements_newsitem_organization", args=[item.pk])
+    create_url = reverse("admin:news_newsitem_organization", args=[item.pk])
     assert f"{create_url}?name=%EC%84%9C%EC%9A%B8" in content
     assert "abbreviation=SBA" in content
 
 
 def test_creating_an_organization_from_a_name_adds_it_with_its_abbreviation(admin_client):
     item = NewsItemFactory(body="SBA(서울산업진흥원)와 협약")
-    url = reverse("admin:agreements_newsitem_organization", args=[item.pk])
+    url = reverse("admin:news_newsitem_organization", args=[item.pk])
     response = admin_client.get(
         url, {"name": "서울산업진흥원", "kind": "public_agency", "abbreviation": "SBA"}
     )
@@ -132,7 +133,7 @@ def test_a_name_the_directory_knows_is_not_created_twice(admin_client, in_englis
     OrganizationFactory(name_ko="서울산업진흥원")
     item = NewsItemFactory()
     response = admin_client.post(
-        reverse("admin:agreements_newsitem_organization", args=[item.pk]),
+        reverse("admin:news_newsitem_organization", args=[item.pk]),
         {"name": "서울산업진흥원", "kind": "public_agency"},
     )
     assert response.status_code == 200
@@ -141,7 +142,7 @@ def test_a_name_the_directory_knows_is_not_created_twice(admin_client, in_englis
 
 
 def draft_page(client, item):
-    return client.get(reverse("admin:agreements_newsitem_agreement", args=[item.pk]))
+    return client.get(reverse("admin:agreements_agreement_from_news", args=[item.pk]))
 
 
 def test_the_agreement_draft_is_prefilled_from_the_news_item(admin_client, seed):
@@ -170,7 +171,7 @@ def test_creating_the_agreement_cites_the_news_item_with_its_date(admin_client, 
     khidi = Organization.objects.get(name_ko="한국보건산업진흥원")
     snuh = Organization.objects.get(name_ko="서울대학교병원")
     response = admin_client.post(
-        reverse("admin:agreements_newsitem_agreement", args=[item.pk]),
+        reverse("admin:agreements_agreement_from_news", args=[item.pk]),
         {
             "title": "보스턴-서울 바이오&AI 나이트",
             "kind": "event",
@@ -202,7 +203,7 @@ def test_without_a_publication_date_the_year_stays_unknown(admin_client, seed):
     form = draft_page(admin_client, item).context["form"]
     organizations = list(form.fields["organizations"].queryset.values_list("pk", flat=True))
     admin_client.post(
-        reverse("admin:agreements_newsitem_agreement", args=[item.pk]),
+        reverse("admin:agreements_agreement_from_news", args=[item.pk]),
         {
             "title": "산학협력 업무 협약",
             "kind": "mou",
@@ -225,7 +226,7 @@ def test_an_agreement_draft_with_one_party_is_refused(admin_client, in_english):
     item = NewsItemFactory(body="한국보건산업진흥원은 행사를 열었다.")
     services.mentions_refresh(news_items=[item])
     response = admin_client.post(
-        reverse("admin:agreements_newsitem_agreement", args=[item.pk]),
+        reverse("admin:agreements_agreement_from_news", args=[item.pk]),
         {
             "title": "행사",
             "kind": "event",
@@ -240,7 +241,7 @@ def test_an_agreement_draft_with_one_party_is_refused(admin_client, in_english):
 
 
 def test_an_unknown_news_item_redirects_with_a_message(admin_client):
-    response = admin_client.get(reverse("admin:agreements_newsitem_agreement", args=[999]))
+    response = admin_client.get(reverse("admin:agreements_agreement_from_news", args=[999]))
     assert response.status_code == 302
 
 
@@ -248,7 +249,7 @@ def test_staff_without_the_permission_cannot_draft_or_import(client):
     user = User.objects.create_user("viewer", password="pw", is_staff=True)
     client.force_login(user)
     item = NewsItemFactory()
-    assert client.get(reverse("admin:agreements_newsitem_import")).status_code == 403
+    assert client.get(reverse("admin:news_newsitem_import")).status_code == 403
     assert draft_page(client, item).status_code in (302, 403)
 
 
@@ -257,5 +258,5 @@ def test_a_curator_can_import_and_draft(client):
     user.groups.add(Group.objects.get(name="Curators"))
     client.force_login(user)
     item = NewsItemFactory()
-    assert client.get(reverse("admin:agreements_newsitem_import")).status_code == 200
+    assert client.get(reverse("admin:news_newsitem_import")).status_code == 200
     assert draft_page(client, item).status_code == 200

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from agreements.models import NewsItem
-from agreements.newstext import (
+from news.models import NewsItem
+from news.text import (
     MAX_ARTICLE_BYTES,
     ArticleError,
     decode,
@@ -23,7 +23,7 @@ SEED_FILES = sorted(SEEDS.glob("*.txt"))
 CURATED = {
     row["fields"]["title"]: row["fields"]
     for row in json.loads(Path("fixtures/seed.json").read_text(encoding="utf-8"))
-    if row["model"] == "agreements.newsitem"
+    if row["model"] == "news.newsitem"
 }
 
 

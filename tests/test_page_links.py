@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from agreements.models import NewsItem
+from news.models import NewsItem
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from agreements.models import Agreement, NewsItem
+from agreements.models import Agreement
+from news.models import NewsItem
 from tests.factories import AgreementFactory, AgreementPartyFactory, NewsItemFactory
 
 pytestmark = pytest.mark.django_db

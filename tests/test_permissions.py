@@ -20,7 +20,7 @@ MODELS = [
     "clusters.clustermembership",
     "agreements.agreement",
     "agreements.agreementparty",
-    "agreements.newsitem",
+    "news.newsitem",
     "auth.user",
 ]
 ACTIONS = ["changelist", "add", "change", "delete"]
@@ -44,7 +44,7 @@ def records():
         "clusters.clustermembership": membership,
         "agreements.agreement": party.agreement,
         "agreements.agreementparty": party,
-        "agreements.newsitem": party.agreement.sources.get(),
+        "news.newsitem": party.agreement.sources.get(),
         "auth.user": User.objects.create_user("someone"),
     }
 

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from agreements.models import Agreement, NewsItem
+from agreements.models import Agreement
 from clusters.models import Cluster
+from news.models import NewsItem
 from orgs.models import Organization
 from tests.factories import DIRECTORY_MODELS
 

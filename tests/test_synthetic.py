@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from agreements.models import Agreement, AgreementParty, NewsItem
+from agreements.models import Agreement, AgreementParty
 from clusters.models import Cluster, ClusterMembership
+from news.models import NewsItem
 from orgs.models import Organization, OrganizationName
 
 from .factories import AgreementFactory, ClusterFactory, OrganizationFactory

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .csv import MAX_UPLOAD_BYTES, Column, CsvFileError, ImportReport, csv_response
+from .csv import MAX_UPLOAD_BYTES, Column, CsvFileError, ImportReport, csv_response, site_url
 
 
 def csv_export_action(columns: list[Column], rows: Callable, *, name: str):
@@ -17,7 +17,7 @@ def csv_export_action(columns: list[Column], rows: Callable, *, name: str):
 
     @admin.action(description=_("Export selected as CSV"))
     def export_selected(modeladmin, request, queryset):
-        base_url = request.build_absolute_uri("/")[:-1]
+        base_url = site_url(request)
         return csv_response(columns, rows(queryset, base_url=base_url), name=name)
 
     return export_selected

@@ -366,3 +366,9 @@ def invalid_filters_response(filterset) -> HttpResponseBadRequest:
         "\n".join([str(_("The filters are not valid:")), *lines]),
         content_type="text/plain; charset=utf-8",
     )
+
+
+def site_url(request) -> str:
+    """The site's address without a trailing slash, e.g. 'https://bionet.example': what an
+    export puts before each record's path."""
+    return request.build_absolute_uri("/").rstrip("/")

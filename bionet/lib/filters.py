@@ -70,3 +70,15 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("max_value", datetime.MAXYEAR)
         kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 1900, "max": 2100}))
         super().__init__(*args, **kwargs)
+
+
+def bind_filters(filterset_class, request, queryset):
+    """``filterset_class`` over ``queryset``, bound to the request's query string, or unbound
+    (filtering nothing) when it has none: how every page and export that is not a list view
+    reads its filters. Check :func:`refused` before using its ``qs``."""
+    return filterset_class(request.GET or None, queryset=queryset)
+
+
+def refused(filterset) -> bool:
+    """Whether the request asked for filter values the filter set cannot apply."""
+    return filterset.is_bound and not filterset.is_valid()

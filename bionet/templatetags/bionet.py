@@ -2,7 +2,7 @@
 
 from django import template
 
-from agreements.models import format_partial_date
+from bionet.lib.dates import format_partial_date
 
 register = template.Library()
 

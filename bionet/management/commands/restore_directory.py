@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 
-from agreements.services import mentions_refresh
-from bionet.backup import DIRECTORY_MODELS, directory_counts, directory_model
+from bionet.backup import DIRECTORY_MODELS, directory_counts
+from news.services import mentions_refresh
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def restore(self, stream) -> int:
-        allowed = {directory_model(label) for label in DIRECTORY_MODELS}
+        allowed = set(DIRECTORY_MODELS)
         restored = 0
         for record in serializers.deserialize("json", stream):
             if type(record.object) not in allowed:

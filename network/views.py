@@ -2,23 +2,27 @@
 "how are these two connected?" finder and the GraphML/GEXF exports.
 
 Every page binds the agreement list's filters (:class:`AgreementFilterSet`), so a network is
-always the network of the agreements a user has selected; the drawing and the numbers come
-from :mod:`agreements.network`.
+always the network of the agreements a user has selected; the graph, its measures and its
+drawing come from the network app's other modules.
 """
 
 from django import forms
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from agreements.filters import AgreementFilterSet
+from agreements.models import Agreement
+from bionet.lib.csv import invalid_filters_response
+from bionet.lib.filters import bind_filters, refused
 from clusters.models import Cluster
-from orgs.models import Organization
-
-from . import network as net
-from .filters import AgreementFilterSet
-from .models import Agreement
+from network.cache import data_version, network_page
+from network.files import gexf_chunks, graphml_chunks
+from network.graph import load_network
+from network.metrics import MAX_CHAINS, METRICS, metric_labels, node_organization, shortest_chains
+from network.partials import cluster_context, ego_context
+from orgs.models import AmbiguousName, Organization
 
 # The agreement list's filters that make sense for a network (no text search, no ordering).
 NETWORK_FILTERS = ("cluster", "kind", "year_from", "year_to", "organization_kind")
@@ -28,7 +32,7 @@ AGREEMENTS_PER_STEP = 5
 
 def _filtered(request):
     """The bound filter set over all agreements, and the query string to carry it on."""
-    filterset = AgreementFilterSet(request.GET or None, queryset=Agreement.objects.all())
+    filterset = bind_filters(AgreementFilterSet, request, Agreement.objects.all())
     return filterset, _network_filters(request).urlencode()
 
 
@@ -49,7 +53,7 @@ def network(request):
     """The network of the filtered agreements, drawn and ranked.
 
     Template: ``network/network.html``. Context: ``filter``, ``filter_fields``,
-    ``filter_query`` (the filters as a query string), ``drawing`` (:class:`net.Drawing`),
+    ``filter_query`` (the filters as a query string), ``drawing`` (:class:`Drawing`),
     ``table`` (ranked rows), ``order``, ``metric_labels``, ``summary`` (organization, link,
     agreement, component and community counts), ``betweenness_sample``.
     """
@@ -58,16 +62,14 @@ def network(request):
         "filter": filterset,
         "filter_fields": _filter_fields(filterset),
         "filter_query": filter_query,
-        "metric_labels": net.metric_labels(),
+        "metric_labels": metric_labels(),
     }
-    if filterset.is_bound and not filterset.is_valid():
+    if refused(filterset):
         return render(request, "network/network.html", context, status=400)
     order = request.GET.get("order", "degree")
-    if order not in net.METRICS:
+    if order not in METRICS:
         order = "degree"
-    analysis = net.network_page(
-        filterset.qs, sorted(_network_filters(request).lists()), net.data_version()
-    )
+    analysis = network_page(filterset.qs, sorted(_network_filters(request).lists()), data_version())
     context.update(
         order=order,
         analysis_current=analysis.current,
@@ -89,11 +91,11 @@ def organization_network(request, slug):
     """An organization's ego network, one or two steps out (``?steps=2``), and its ranks.
 
     Template: ``network/organization.html``, which includes ``network/_ego_network.html``.
-    Context: ``organization`` and ``ego_network`` (see :func:`net.ego_context`).
+    Context: ``organization`` and ``ego_network`` (see :func:`ego_context`).
     """
     organization = get_object_or_404(Organization, slug=slug)
     context = {"organization": organization}
-    context.update(net.ego_context(organization, steps=request.GET.get("steps")))
+    context.update(ego_context(organization, steps=request.GET.get("steps")))
     return render(request, "network/organization.html", context)
 
 
@@ -101,11 +103,11 @@ def cluster_network(request, slug):
     """The network among a cluster's operator and members.
 
     Template: ``network/cluster.html``, which includes ``network/_cluster_network.html``.
-    Context: ``cluster`` and ``cluster_network`` (see :func:`net.cluster_context`).
+    Context: ``cluster`` and ``cluster_network`` (see :func:`cluster_context`).
     """
     cluster = get_object_or_404(Cluster.objects.select_related("operator"), slug=slug)
     context = {"cluster": cluster}
-    context.update(net.cluster_context(cluster))
+    context.update(cluster_context(cluster))
     return render(request, "network/cluster.html", context)
 
 
@@ -121,18 +123,18 @@ class OrganizationField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        matches = list(Organization.objects.named(value).order_by("slug")[:6])
-        if not matches:
+        try:
+            return Organization.objects.get_by_name(value)
+        except Organization.DoesNotExist:
             raise forms.ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"name": value}
-            )
-        if len(matches) > 1:
+            ) from None
+        except AmbiguousName as error:
             raise forms.ValidationError(
                 self.error_messages["ambiguous"],
                 code="ambiguous",
-                params={"name": value, "slugs": ", ".join(m.slug for m in matches)},
-            )
-        return matches[0]
+                params={"name": value, "slugs": ", ".join(error.slugs)},
+            ) from None
 
 
 class OrganizationPairForm(forms.Form):
@@ -170,15 +172,15 @@ def network_path(request):
         "filter": filterset,
         "filter_fields": _filter_fields(filterset),
         "chains": None,
-        "max_chains": net.MAX_CHAINS,
+        "max_chains": MAX_CHAINS,
     }
     if not form.is_bound:
         return render(request, "network/path.html", context)
-    if not form.is_valid() or (filterset.is_bound and not filterset.is_valid()):
+    if not form.is_valid() or refused(filterset):
         return render(request, "network/path.html", context, status=400)
-    graph = net.load_network(filterset.qs)
+    graph = load_network(filterset.qs)
     source, target = form.cleaned_data["source"], form.cleaned_data["target"]
-    context["chains"] = _chain_steps(graph, net.shortest_chains(graph, source.slug, target.slug))
+    context["chains"] = _chain_steps(graph, shortest_chains(graph, source.slug, target.slug))
     context["source"], context["target"] = source, target
     return render(request, "network/path.html", context)
 
@@ -195,8 +197,8 @@ def _chain_steps(graph, chains):
             shown_ids.update(shown)
             steps.append(
                 {
-                    "source": net.node_organization(graph, first),
-                    "target": net.node_organization(graph, second),
+                    "source": node_organization(graph, first),
+                    "target": node_organization(graph, second),
                     "agreement_ids": shown,
                     "more": len(ids) - len(shown),
                 }
@@ -222,13 +224,9 @@ def _export(chunks, extension: str, content_type: str):
 
 def _export_graph(request):
     filterset, _query = _filtered(request)
-    if filterset.is_bound and not filterset.is_valid():
-        return None, HttpResponse(
-            gettext("Invalid filters: %(errors)s") % {"errors": filterset.errors.as_text()},
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    return net.load_network(filterset.qs), None
+    if refused(filterset):
+        return None, invalid_filters_response(filterset)
+    return load_network(filterset.qs), None
 
 
 def network_graphml(request):
@@ -236,7 +234,7 @@ def network_graphml(request):
     graph, error = _export_graph(request)
     if error:
         return error
-    return _export(net.graphml_chunks(graph), "graphml", "application/graphml+xml")
+    return _export(graphml_chunks(graph), "graphml", "application/graphml+xml")
 
 
 def network_gexf(request):
@@ -244,4 +242,4 @@ def network_gexf(request):
     graph, error = _export_graph(request)
     if error:
         return error
-    return _export(net.gexf_chunks(graph), "gexf", "application/gexf+xml")
+    return _export(gexf_chunks(graph), "gexf", "application/gexf+xml")

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.newstext import MAX_ARTICLE_BYTES
-from agreements.services import NewsImportError, NewsImportProblem, news_items_import_files
+from news.services import NewsImportError, NewsImportProblem, news_items_import_files
+from news.text import MAX_ARTICLE_BYTES
 
 
 class Command(BaseCommand):

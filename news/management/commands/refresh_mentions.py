@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from agreements.services import mentions_refresh
+from news.services import mentions_refresh
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements import synthetic
+from devdata import synthetic
 
 
 class Command(BaseCommand):

@@ -17,11 +17,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from agreements.models import Agreement, AgreementParty
+from bionet.lib.dates import truncate_date
 from clusters.models import Cluster, ClusterMembership
+from news.models import NewsItem
 from orgs.models import Organization, OrganizationName
 
-from .models import Agreement, AgreementParty, NewsItem, truncate_date
-from .synthetic_names import (
+from .names import (
     CITIES,
     CLUSTER_KINDS,
     COMPANY_SUFFIXES,

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from agreements import network as net
+from network.cache import analyse_whole_network
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 )
             )
         started = time.perf_counter()
-        version = net.analyse_whole_network()
+        version = analyse_whole_network()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Analysed the network of version {version} "

@@ -1,0 +1,237 @@
+"""What pages show of the network, cached by the data's version: analyses, ranks, the
+network page, and the whole network analysed off the request by ``analyse_network``."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext
+
+from agreements.models import AgreementParty
+
+from .drawing import draw
+from .graph import load_network
+from .metrics import METRICS, NetworkMetrics, metric_labels, network_metrics, ranked
+from .models import NetworkVersion
+
+#
+# The whole network takes seconds to build and analyse at 100,000 agreements, so what pages
+# show of it is cached with Django's cache framework, keyed by what was asked for and by
+# the data's version. The version is a row that database triggers bump on every write to the
+# tables the network is built from (NetworkVersion), read on every request with one lookup
+# by primary key: unlike signals it also sees bulk inserts, imports, raw SQL and writes made
+# by another worker process whose local-memory cache a signal could never reach, and unlike
+# a fingerprint of the tables it costs the same at any size. A change to the data gives a new
+# key; old entries expire.
+
+CACHE_PREFIX = "bionet:network"
+
+
+def data_version() -> str:
+    """The version of everything the network is built from, in one query.
+
+    When the version row is missing (its table was emptied and nothing has been written
+    since), every call answers a new version, so nothing is served from the cache.
+    """
+    version = NetworkVersion.objects.filter(pk=1).values_list("token", "counter").first()
+    if version is None:
+        return secrets.token_hex(16)
+    token, counter = version
+    return f"{token}:{counter}"
+
+
+def cache_key(name: str, key: Iterable) -> str:
+    digest = hashlib.sha256(repr(tuple(key)).encode()).hexdigest()
+    return f"{CACHE_PREFIX}:{name}:{digest}"
+
+
+def cached(name: str, key: Iterable, compute):
+    """``compute()``, or its result cached under ``name`` and ``key`` (which should include
+    :func:`data_version`)."""
+    full_key = cache_key(name, key)
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, settings.NETWORK_CACHE_SECONDS)
+    return value
+
+
+def too_large_to_analyse_now(agreements=None) -> bool:
+    """Whether the network of ``agreements`` (default all) has more parties than a request
+    may analyse (``settings.NETWORK_PARTIES_PER_REQUEST``).
+
+    Counts at most one party past the limit, so the answer costs the same at any size.
+    """
+    limit = settings.NETWORK_PARTIES_PER_REQUEST
+    parties = AgreementParty.objects.all()
+    if agreements is not None:
+        parties = parties.filter(agreement__in=agreements.values("pk"))
+    return parties.order_by()[: limit + 1].count() > limit
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A cached analysis of a network and whether it describes the data as it is now.
+
+    ``value`` is None when the network was never analysed and is too large to analyse in
+    the request; ``current`` is False when it was analysed before the data last changed.
+    """
+
+    value: object
+    current: bool
+    computed: datetime.datetime | None
+
+
+def analysed(name: str, key: Iterable, version: str, compute, agreements=None) -> Analysis:
+    """``compute()`` for the data's ``version``, cached; when the network of ``agreements``
+    is too large to analyse while a visitor waits, the latest result computed for ``key``
+    (by an earlier request or ``manage.py analyse_network``) instead.
+    """
+    key = tuple(key)
+    found = cache.get(cache_key(name, (version, *key)))
+    if found is None and _too_large(name, key, version, agreements):
+        found = cache.get(cache_key(f"{name}:latest", key))
+        if found is None:
+            return Analysis(None, False, None)
+        return Analysis(found[0], found[1] == version, found[2])
+    if found is None:
+        found = store(name, key, version, compute())
+    return Analysis(found[0], True, found[2])
+
+
+def _too_large(name: str, key: tuple, version: str, agreements) -> bool:
+    """too_large_to_analyse_now(agreements), remembered for the data's version."""
+    verdict_key = cache_key(f"{name}:too-large", (version, *key))
+    verdict = cache.get(verdict_key)
+    if verdict is None:
+        verdict = too_large_to_analyse_now(agreements)
+        cache.set(verdict_key, verdict, settings.NETWORK_CACHE_SECONDS)
+    return verdict
+
+
+def store(name: str, key: Iterable, version: str, value) -> tuple:
+    """Cache ``value`` as the result for ``version`` and as the latest for ``key``."""
+    key = tuple(key)
+    found = (value, version, timezone.now())
+    cache.set(cache_key(name, (version, *key)), found, settings.NETWORK_CACHE_SECONDS)
+    # The latest result outlives its version: it is what large networks show until the
+    # next analysis.
+    cache.set(cache_key(f"{name}:latest", key), found, None)
+    cache.set(cache_key(f"{name}:latest-version", key), version, None)
+    return found
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """Every organization's value and rank for each metric, in the whole network."""
+
+    by_node: dict[str, tuple[tuple, ...]]  # slug -> ((value, rank), ...) in METRICS order
+    betweenness_sample: int | None
+
+    @classmethod
+    def of_graph(cls, graph: nx.Graph) -> Ranks:
+        # The partial shows no communities: skip Louvain, the slowest step.
+        metrics = network_metrics(graph, communities=False)
+        by_node = {
+            node: tuple(
+                (getattr(metrics.by_node[node], metric), metrics.rank(node, metric))
+                for metric in METRICS
+            )
+            for node in metrics.by_node
+        }
+        return cls(by_node, metrics.betweenness_sample)
+
+    def degree(self, slug: str) -> int:
+        """``slug``'s partners in the whole network (0 when unknown)."""
+        return self.by_node[slug][0][0] if slug in self.by_node else 0
+
+    def of(self, slug: str) -> list[dict]:
+        """``slug``'s value and rank for each metric, out of every organization ranked."""
+        if slug not in self.by_node:
+            return []
+        labels = metric_labels()
+        return [
+            {
+                "metric": metric,
+                "label": labels[metric],
+                "value": value,
+                "rank": rank,
+                "of": len(self.by_node),
+            }
+            for metric, (value, rank) in zip(METRICS, self.by_node[slug], strict=True)
+        ]
+
+
+def whole_network_ranks(version: str | None = None) -> Analysis:
+    """The whole network's ranks for the data's ``version`` (default: read it), cached; or,
+    for a network too large to analyse in a request, the latest ranks computed."""
+    return analysed("ranks", (), version or data_version(), compute_whole_network_ranks)
+
+
+def compute_whole_network_ranks() -> Ranks:
+    return Ranks.of_graph(load_network())
+
+
+def network_page(agreements, filters: list, version: str) -> Analysis:
+    """What the network page shows for ``agreements``, chosen by the page's ``filters``
+    (a sorted list of (name, values) pairs), in the active language."""
+    return analysed(
+        "page",
+        _page_key(filters),
+        version,
+        lambda: network_summary(agreements, title=gettext("Collaboration network")),
+        agreements=agreements,
+    )
+
+
+def _page_key(filters: list) -> tuple:
+    """What the network page's analysis is cached under, besides the data's version."""
+    return (filters, get_language())
+
+
+def analyse_whole_network() -> str:
+    """Compute and cache the whole network's ranks and its unfiltered network page in every
+    language, however large: ``manage.py analyse_network``. Returns the version analysed."""
+    version = data_version()
+    graph = load_network()
+    store("ranks", (), version, Ranks.of_graph(graph))
+    metrics = network_metrics(graph)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            # The unfiltered page, as network_page() looks it up.
+            title = gettext("Collaboration network")
+            store("page", _page_key([]), version, _summary(graph, metrics, title=title))
+    return version
+
+
+def network_summary(agreements, *, title: str) -> dict:
+    """What the network page shows of the network of ``agreements``: the drawing, the ranked
+    table for every order, the summary counts and the betweenness sample. Small enough to
+    cache, unlike the graph itself (unpickling 300,000 edges costs more than building them).
+    """
+    graph = load_network(agreements)
+    return _summary(graph, network_metrics(graph), title=title)
+
+
+def _summary(graph: nx.Graph, metrics: NetworkMetrics, *, title: str) -> dict:
+    return {
+        "drawing": draw(graph, title=title),
+        "tables": {order: ranked(graph, metrics, order) for order in METRICS},
+        "summary": {
+            "organizations": graph.number_of_nodes(),
+            "links": graph.number_of_edges(),
+            "agreements": graph.graph["agreement_count"],
+            "components": len(metrics.components),
+            "largest_component": len(metrics.components[0]) if metrics.components else 0,
+            "communities": len(metrics.communities) if graph.number_of_edges() else 0,
+        },
+        "betweenness_sample": metrics.betweenness_sample,
+    }
