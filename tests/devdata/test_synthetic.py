@@ -11,9 +11,8 @@ from agreements.models import Agreement, AgreementParty
 from clusters.models import Cluster, ClusterMembership
 from news.models import NewsItem
 from orgs.models import Organization, OrganizationName
-
-from .factories import AgreementFactory, ClusterFactory, OrganizationFactory
-from .test_seed import MODELS
+from tests.bionet.test_seed import MODELS
+from tests.factories import AgreementFactory, ClusterFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 

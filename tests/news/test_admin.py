@@ -16,7 +16,7 @@ from tests.factories import NewsItemFactory, OrganizationFactory, OrganizationNa
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = sorted((Path(__file__).parent / "data" / "seeds").glob("*.txt"))
+SEEDS = sorted((Path(__file__).parent.parent / "data" / "seeds").glob("*.txt"))
 
 
 def upload(path: Path) -> SimpleUploadedFile:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "production-like-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 PRODUCTION = {
     "DJANGO_DEBUG": "false",

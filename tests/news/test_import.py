@@ -18,7 +18,7 @@ from news.text import (
     parse_article,
 )
 
-SEEDS = Path(__file__).parent / "data" / "seeds"
+SEEDS = Path(__file__).parent.parent / "data" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 CURATED = {
     row["fields"]["title"]: row["fields"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ["orgs", "clusters", "news", "agreements", "network"]
 # The modules that hold models, querysets, services and computations (not pages).
 CORE_MODULES = [

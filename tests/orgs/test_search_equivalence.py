@@ -8,8 +8,7 @@ import pytest
 from django.db.models import Exists, OuterRef, Q
 
 from orgs.models import Organization, OrganizationName
-
-from .factories import OrganizationFactory, OrganizationNameFactory
+from tests.factories import OrganizationFactory, OrganizationNameFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -228,7 +228,7 @@ def test_the_mentioning_news_partial_says_when_there_is_none():
 
 
 def load_quality_script():
-    path = Path(__file__).resolve().parent.parent / "scripts" / "mention_quality.py"
+    path = Path(__file__).resolve().parents[2] / "scripts" / "mention_quality.py"
     spec = importlib.util.spec_from_file_location("mention_quality", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # Its dataclasses look their module up by name.
