@@ -277,7 +277,7 @@ class Agreement(BilingualNamed, TimestampedModel):
             models.Index(fields=["cluster", "kind", "date"], name="agreements_agr_cluster_idx"),
             # The list's "title" order. The default order (date descending, undated last)
             # needs NULLS LAST in the index, which SQLite refuses: PostgreSQL gets those
-            # indexes from migrations/0005_search_indexes.py.
+            # indexes from migrations/0006_search_indexes.py.
             models.Index(fields=["title"], name="agreements_agr_title_idx"),
         ]
 

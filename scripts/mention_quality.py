@@ -9,7 +9,7 @@ It prints recall and precision per article and overall, clusters alongside::
     .venv/bin/python scripts/mention_quality.py [SEED_FOLDER]
 
 The goals are recall >= 95% and precision >= 90% over all five articles; the exit status is 1
-when either is missed. ``tests/test_mentions.py`` asserts the same thresholds.
+when either is missed. ``tests/news/test_mentions.py`` asserts the same thresholds.
 """
 
 from __future__ import annotations
