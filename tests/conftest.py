@@ -6,9 +6,9 @@ from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-# Property-based tests (tests/bionet/test_fuzz.py): a bounded run by default so the suite stays fast,
-# a long one with HYPOTHESIS_PROFILE=thorough. Requests hit the database, so no deadline; the
-# fixtures (seed data, client) are read-only and shared by all examples of one test.
+# Property-based tests (tests/bionet/test_fuzz.py): a bounded run by default so the suite stays
+# fast, a long one with HYPOTHESIS_PROFILE=thorough. Requests hit the database, so no deadline;
+# the fixtures (seed data, client) are read-only and shared by all examples of one test.
 _HYPOTHESIS_COMMON = {
     "deadline": None,
     "print_blob": True,
