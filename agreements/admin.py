@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from bionet.lib.admin import CsvImportAdminMixin, csv_export_action
+from bionet.lib.admin import CsvImportAdminMixin, ReviewAdminMixin, csv_export_action
 from bionet.lib.dates import format_partial_date
 from clusters.models import Cluster
 from news.models import NewsItem, NewsMention
@@ -86,9 +86,13 @@ class AgreementAdminForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(CsvImportAdminMixin, SimpleHistoryAdmin):
+class AgreementAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
     csv_import = agreements_import
-    actions = [csv_export_action(AGREEMENT_COLUMNS, agreement_rows, name="agreements")]
+    actions = [
+        csv_export_action(AGREEMENT_COLUMNS, agreement_rows, name="agreements"),
+        "publish_selected",
+        "withdraw_selected",
+    ]
     form = AgreementAdminForm
     list_display = ["title", "kind", "date_display", "cluster", "status"]
     list_filter = ["kind", "status", "date_precision", "cluster"]
@@ -112,7 +116,14 @@ class AgreementAdmin(CsvImportAdminMixin, SimpleHistoryAdmin):
             {"fields": ["date", "date_precision", "date_stated", "date_basis", "place"]},
         ),
         (_("Content"), {"fields": ["summary"]}),
+        ReviewAdminMixin.review_fieldset,
     ]
+
+    def publish_record(self, agreement, user):
+        services.agreement_publish(agreement=agreement, user=user)
+
+    def withdraw_record(self, agreement, user):
+        services.review_withdraw(record=agreement, user=user)
 
     def get_urls(self):
         return [

@@ -34,7 +34,7 @@ class AgreementFilterSet(django_filters.FilterSet):
         empty_label=_("Any cluster"),
     )
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.published(),
         to_field_name="slug",
         method="with_party",
         label=_("Organization"),

@@ -107,7 +107,10 @@ class AgreementImporter(CsvImporter):
 
     def import_row(self, values):
         agreement_id = parse_id(values.get("id", ""))
-        agreement = Agreement() if agreement_id is None else self.record_to_update(agreement_id)
+        if agreement_id is None:
+            agreement = self.new_record()
+        else:
+            agreement = self.record_to_update(agreement_id)
         if not values["title"]:
             raise RowError(Reason.MISSING_VALUE, _("title"))
         fields = {name: values[name] for name in AGREEMENT_FIELDS if name in values}
@@ -164,9 +167,13 @@ class AgreementImporter(CsvImporter):
         return True
 
 
-def agreements_import(*, data: bytes, commit: bool, ignore_ids: bool = False) -> ImportReport:
+def agreements_import(
+    *, data: bytes, commit: bool, ignore_ids: bool = False, publish: bool = True
+) -> ImportReport:
     """Import agreements.csv; a dry run unless ``commit``, and all-or-nothing when it is.
 
-    With ``ignore_ids`` every row creates a record: for another database's export.
+    With ``ignore_ids`` every row creates a record: for another database's export. New
+    agreements are drafts unless ``publish``.
     """
-    return AgreementImporter().run(data, commit=commit, ignore_ids=ignore_ids)
+    importer = AgreementImporter(publish=publish)
+    return importer.run(data, commit=commit, ignore_ids=ignore_ids)

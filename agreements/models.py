@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bionet.lib.dates import DatePrecision, format_partial_date, truncate_date
-from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check, count_of
+from bionet.lib.models import (
+    BilingualNamed,
+    ReviewedModel,
+    ReviewedQuerySet,
+    ReviewStatus,
+    TimestampedModel,
+    choices_check,
+    count_of,
+)
 from clusters.models import Cluster
 from news.models import NewsItem
 from orgs.models import Organization
@@ -24,7 +32,7 @@ class FirstMatches(NamedTuple):
     capped: bool
 
 
-class AgreementQuerySet(models.QuerySet):
+class AgreementQuerySet(ReviewedQuerySet):
     # The most organizations a search passes to the database as a list (see first_matches).
     ORGANIZATIONS_LISTED = 2000
 
@@ -49,7 +57,7 @@ class AgreementQuerySet(models.QuerySet):
             | Q(summary__icontains=query)
             | Q(place__icontains=query)
         )
-        return by_text, Organization.objects.search(query)
+        return by_text, Organization.objects.published().search(query)
 
     def first_matches(self, query: str, *, shown: int, cap: int) -> FirstMatches:
         """The ``shown`` newest agreements that :meth:`search` finds, and how many there are,
@@ -170,7 +178,7 @@ class AgreementSource(models.Model):
         }
 
 
-class Agreement(BilingualNamed, TimestampedModel):
+class Agreement(BilingualNamed, ReviewedModel, TimestampedModel):
     """An MOU, council, committee, joint program or event linking two or more organizations."""
 
     korean_name_field = "title"
@@ -247,7 +255,12 @@ class Agreement(BilingualNamed, TimestampedModel):
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         ordering = [models.F("date").desc(nulls_last=True), "title"]
+        permissions = [("publish_agreement", _("Can publish and withdraw agreements"))]
         constraints = [
+            models.CheckConstraint(
+                condition=choices_check("review_status", ReviewStatus),
+                name="agreements_agreement_review_status_valid",
+            ),
             models.CheckConstraint(
                 condition=choices_check("kind", AgreementKind),
                 name="agreements_agreement_kind_valid",
@@ -334,6 +347,11 @@ class PartyRole(models.TextChoices):
 class AgreementPartyQuerySet(models.QuerySet):
     """Reads over parties: who an organization works with."""
 
+    def published(self):
+        """Parties of published agreements (whose organizations are published too: see
+        AgreementParty.clean)."""
+        return self.filter(agreement__review_status=ReviewStatus.PUBLISHED)
+
     def partners_of(self, organization):
         """The organizations sharing at least one agreement with ``organization``, in one query.
 
@@ -344,7 +362,8 @@ class AgreementPartyQuerySet(models.QuerySet):
         # Filtering before annotating makes the counts cover shared agreements only.
         return (
             Organization.objects.filter(
-                agreement_parties__agreement__parties__organization=organization
+                agreement_parties__agreement__parties__organization=organization,
+                agreement_parties__agreement__review_status=ReviewStatus.PUBLISHED,
             )
             .exclude(pk=organization.pk)
             .annotate(
@@ -452,18 +471,33 @@ class AgreementParty(models.Model):
                     )
                 }
             )
+        # Visitors see a published agreement's parties: none of them may be unpublished.
+        if self.agreement.is_published and not self.organization.is_published:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "“%(organization)s” is not published yet: publish it first, or publish "
+                        "this agreement with the “Publish” action, which publishes its "
+                        "organizations too."
+                    )
+                    % {"organization": self.organization}
+                }
+            )
 
 
 def with_agreement_counts(queryset):
     """Organizations, clusters or news items, each annotated with ``agreement_count``: how many
-    agreements it is a party to, holds, or is cited by."""
+    published agreements it is a party to, holds, or is cited by."""
     # A correlated count per row, not a join grouped over the whole table: a page of 25 rows
     # counts the agreements of those 25 only.
     counts = {
         Organization: lambda: count_of(
-            AgreementParty.objects.all(), link="organization", distinct="agreement"
+            AgreementParty.objects.published(), link="organization", distinct="agreement"
         ),
-        Cluster: lambda: count_of(Agreement.objects.all(), link="cluster"),
-        NewsItem: lambda: count_of(AgreementSource.objects.all(), link="newsitem"),
+        Cluster: lambda: count_of(Agreement.objects.published(), link="cluster"),
+        NewsItem: lambda: count_of(
+            AgreementSource.objects.filter(agreement__review_status=ReviewStatus.PUBLISHED),
+            link="newsitem",
+        ),
     }
     return queryset.annotate(agreement_count=counts[queryset.model]())

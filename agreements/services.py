@@ -1,4 +1,4 @@
-"""Writes that span several models: agreements drafted from news items."""
+"""Writes that span several models: agreements drafted from news items, and review."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from bionet.lib.models import ReviewRefused, ReviewStatus
 from clusters.models import Cluster
 from news.models import NewsItem
 from news.text import StatedDate
@@ -44,3 +46,49 @@ def agreement_create_from_news_item(
             party.full_clean()
             party.save()
     return agreement
+
+
+def agreement_publish(*, agreement: Agreement, user) -> list[Organization]:
+    """Publish a draft or withdrawn agreement with its unpublished organizations, so that
+    visitors never meet a party they cannot open. Returns the organizations published too."""
+    if not user.has_perm(Agreement.publish_permission()):
+        raise ReviewRefused(_("You may draft agreements, not publish them."))
+    organizations = [
+        party.organization
+        for party in agreement.parties.select_related("organization")
+        if not party.organization.is_published
+    ]
+    if organizations and not user.has_perm(Organization.publish_permission()):
+        raise ReviewRefused(_("Its organizations need publishing too, which you may not do."))
+    with transaction.atomic():
+        for organization in dict.fromkeys(organizations):
+            _set_review_status(organization, ReviewStatus.PUBLISHED, user)
+        _set_review_status(agreement, ReviewStatus.PUBLISHED, user)
+    return list(dict.fromkeys(organizations))
+
+
+def organization_publish(*, organization: Organization, user) -> None:
+    if not user.has_perm(Organization.publish_permission()):
+        raise ReviewRefused(_("You may draft organizations, not publish them."))
+    _set_review_status(organization, ReviewStatus.PUBLISHED, user)
+
+
+def review_withdraw(*, record: Agreement | Organization, user) -> None:
+    """Take a published agreement or organization off the public pages. An organization that
+    is a party to published agreements stays: withdraw those first."""
+    if not user.has_perm(type(record).publish_permission()):
+        raise ReviewRefused(_("You may not withdraw published records."))
+    if isinstance(record, Organization):
+        published = AgreementParty.objects.published().filter(organization=record)
+        if published.exists():
+            raise ReviewRefused(
+                _("“%(name)s” is a party to %(count)d published agreements: withdraw them first.")
+                % {"name": record, "count": published.values("agreement").distinct().count()}
+            )
+    _set_review_status(record, ReviewStatus.WITHDRAWN, user)
+
+
+def _set_review_status(record, status: str, user) -> None:
+    record.review_status = status
+    record._history_user = user
+    record.save(update_fields=["review_status", "updated"])

@@ -19,7 +19,7 @@ class AgreementListView(DirectoryListView):
     template_name = "agreements/agreement_list.html"
 
     def get_queryset(self):
-        return Agreement.objects.for_list().with_party_count()
+        return Agreement.objects.published().for_list().with_party_count()
 
 
 class AgreementDetailView(DetailView):
@@ -29,11 +29,12 @@ class AgreementDetailView(DetailView):
     """
 
     def get_queryset(self):
-        return Agreement.objects.for_detail()
+        return Agreement.objects.published().for_detail()
 
 
 def _filtered_agreements(request: HttpRequest) -> AgreementFilterSet:
-    return bind_filters(AgreementFilterSet, request, Agreement.objects.with_party_count())
+    agreements = Agreement.objects.published().with_party_count()
+    return bind_filters(AgreementFilterSet, request, agreements)
 
 
 def agreement_export(request: HttpRequest) -> HttpResponse:

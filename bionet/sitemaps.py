@@ -38,20 +38,27 @@ class RecordSitemap(Sitemap):
     # The fields get_absolute_url() reads besides the primary key.
     url_fields = ()
 
+    def records(self):
+        """The records visitors may see: published ones, where the model is reviewed."""
+        return self.model.objects.all()
+
     def items(self):
-        return self.model.objects.only("pk", "updated", *self.url_fields).order_by("pk")
+        return self.records().only("pk", "updated", *self.url_fields).order_by("pk")
 
     def lastmod(self, item):
         return item.updated
 
     def get_latest_lastmod(self):
         # The index dates each section: one aggregate, not a walk over every record.
-        return self.model.objects.aggregate(latest=Max("updated"))["latest"]
+        return self.records().aggregate(latest=Max("updated"))["latest"]
 
 
 class OrganizationSitemap(RecordSitemap):
     model = Organization
     url_fields = ("slug",)
+
+    def records(self):
+        return Organization.objects.published()
 
 
 class ClusterSitemap(RecordSitemap):
@@ -61,6 +68,9 @@ class ClusterSitemap(RecordSitemap):
 
 class AgreementSitemap(RecordSitemap):
     model = Agreement
+
+    def records(self):
+        return Agreement.objects.published()
 
 
 class NewsItemSitemap(RecordSitemap):

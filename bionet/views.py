@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "counts": counts,
             "clusters": with_agreement_counts(Cluster.objects.for_list())[:HOME_CLUSTERS],
-            "latest_agreements": Agreement.objects.for_list()[:LATEST_AGREEMENTS],
+            "latest_agreements": Agreement.objects.published().for_list()[:LATEST_AGREEMENTS],
             "search_form": SearchForm(),
         },
     )
@@ -45,9 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def directory_counts() -> dict[str, int]:
     return {
-        "organizations": Organization.objects.count(),
+        "organizations": Organization.objects.published().count(),
         "clusters": Cluster.objects.count(),
-        "agreements": Agreement.objects.count(),
+        "agreements": Agreement.objects.published().count(),
         "news_items": NewsItem.objects.count(),
     }
 
@@ -64,7 +64,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query = form.cleaned_data["q"]
         results = {
-            "organizations": with_agreement_counts(Organization.objects.search(query).for_list()),
+            "organizations": with_agreement_counts(
+                Organization.objects.published().search(query).for_list()
+            ),
             "clusters": with_agreement_counts(Cluster.objects.search(query).for_list()),
         }
         context["query"] = query
@@ -72,7 +74,7 @@ def search(request: HttpRequest) -> HttpResponse:
             context[name] = queryset[:SEARCH_RESULTS_PER_KIND]
             context[f"{name[:-1]}_count"] = queryset.count()
         # A common word can match a fifth of every agreement: counted up to a limit.
-        agreements = Agreement.objects.first_matches(
+        agreements = Agreement.objects.published().first_matches(
             query, shown=SEARCH_RESULTS_PER_KIND, cap=SEARCH_AGREEMENTS_COUNTED
         )
         context.update(

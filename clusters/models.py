@@ -28,7 +28,7 @@ class ClusterQuerySet(models.QuerySet):
         # relations would multiply a cluster's members by its agreements before counting.
         return self.annotate(
             member_count=count_of(
-                ClusterMembership.objects.all(), link="cluster", distinct="organization"
+                ClusterMembership.objects.published(), link="cluster", distinct="organization"
             )
         )
 
@@ -46,9 +46,9 @@ class ClusterQuerySet(models.QuerySet):
         return self.select_related("operator").prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=ClusterMembership.objects.select_related("organization").order_by(
-                    "organization__name_ko", "organization", "role"
-                )[:members],
+                queryset=ClusterMembership.objects.published()
+                .select_related("organization")
+                .order_by("organization__name_ko", "organization", "role")[:members],
                 to_attr="listed_memberships",
             )
         )
@@ -172,7 +172,7 @@ class Cluster(BilingualNamed, TimestampedModel):
         """
         memberships = getattr(self, "listed_memberships", None)
         if memberships is None:
-            memberships = self.memberships.select_related("organization")
+            memberships = self.memberships.published().select_related("organization")
         roles_by_organization: dict[int, tuple[Organization, list[str]]] = {}
         for membership in memberships:
             organization = membership.organization
@@ -186,8 +186,8 @@ class Cluster(BilingualNamed, TimestampedModel):
         return groups
 
     def member_count(self) -> int:
-        """How many organizations belong to the cluster, in whatever roles."""
-        return self.memberships.values("organization").distinct().count()
+        """How many published organizations belong to the cluster, in whatever roles."""
+        return self.memberships.published().values("organization").distinct().count()
 
     def map_point(self) -> dict:
         """The cluster as a point for ``clusters.maps``, named in the active language."""
@@ -201,6 +201,12 @@ class Cluster(BilingualNamed, TimestampedModel):
     @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class ClusterMembershipQuerySet(models.QuerySet):
+    def published(self):
+        """Memberships of published organizations: the ones visitors see."""
+        return self.filter(organization__review_status=Organization.ReviewStatus.PUBLISHED)
 
 
 class MembershipRole(models.TextChoices):
@@ -229,6 +235,8 @@ class ClusterMembership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     since = models.DateField(_("since"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ClusterMembershipQuerySet.as_manager()
 
     history = HistoricalRecords()
 

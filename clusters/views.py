@@ -62,7 +62,7 @@ class ClusterDetailView(DetailView):
         return Cluster.objects.for_detail(members=MEMBERSHIPS_SHOWN)
 
     def get_context_data(self, **kwargs):
-        agreements = Agreement.objects.filter(cluster=self.object)
+        agreements = Agreement.objects.published().filter(cluster=self.object)
         news_items = agreements.cited_news_items()
         members_by_kind = self.object.members_by_kind()
         context = super().get_context_data(

@@ -309,6 +309,7 @@ class SyntheticDirectory:
             place=place,
             summary=f"{names_ko}이(가) {field_ko} 분야 협력에 합의했다.",
             status=status,
+            review_status=Agreement.ReviewStatus.PUBLISHED,
             is_synthetic=True,
         )
         return agreement, roles, cluster, field_ko
@@ -339,6 +340,7 @@ def generate(
                 slug=f"{SLUG_PREFIX}{index}-{slugify(org.name_en)}"[:100].rstrip("-"),
                 kind=org.kind,
                 region=org.region,
+                review_status=Organization.ReviewStatus.PUBLISHED,
                 is_synthetic=True,
             )
             for index, org in enumerate(orgs)

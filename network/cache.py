@@ -71,7 +71,7 @@ def too_large_to_analyse_now(agreements=None) -> bool:
     Counts at most one party past the limit, so the answer costs the same at any size.
     """
     limit = settings.NETWORK_PARTIES_PER_REQUEST
-    parties = AgreementParty.objects.all()
+    parties = AgreementParty.objects.published()
     if agreements is not None:
         parties = parties.filter(agreement__in=agreements.values("pk"))
     return parties.order_by()[: limit + 1].count() > limit

@@ -38,9 +38,11 @@ def load_network(agreements=None, *, organizations=None) -> nx.Graph:
     without agreements), one the clusters each belongs to or operates.
     """
     if agreements is None:
-        parties = AgreementParty.objects.all()
+        parties = AgreementParty.objects.published()
     else:
-        parties = AgreementParty.objects.filter(agreement__in=agreements.order_by().values("pk"))
+        parties = AgreementParty.objects.published().filter(
+            agreement__in=agreements.order_by().values("pk")
+        )
     # IN (subquery), not a correlated EXISTS: SQLite runs the EXISTS once per organization,
     # which takes a minute at 100,000 agreements; the subquery is computed once.
     condition = Q(pk__in=parties.order_by().values("organization_id"))
@@ -58,10 +60,18 @@ def load_neighbourhood(organization: Organization, steps: int = 1) -> nx.Graph:
     """
     nearby = Organization.objects.filter(pk=organization.pk).values("pk")
     for _step in range(steps):
-        agreements = AgreementParty.objects.filter(organization__in=nearby).values("agreement_id")
-        nearby = AgreementParty.objects.filter(agreement__in=agreements).values("organization_id")
+        agreements = (
+            AgreementParty.objects.published()
+            .filter(organization__in=nearby)
+            .values("agreement_id")
+        )
+        nearby = (
+            AgreementParty.objects.published()
+            .filter(agreement__in=agreements)
+            .values("organization_id")
+        )
     return _load(
-        AgreementParty.objects.filter(organization__in=nearby),
+        AgreementParty.objects.published().filter(organization__in=nearby),
         Organization.objects.filter(pk__in=nearby),
         nearby,
     )
@@ -95,24 +105,30 @@ def load_ego(organization: Organization, steps: int = 1, limit: int | None = Non
     with thousands of partners never loads the thousands of agreements among them.
     """
     limit = limit or settings.NETWORK_DRAWING_NODES
-    ego_agreements = AgreementParty.objects.filter(organization=organization).values("agreement_id")
+    ego_agreements = (
+        AgreementParty.objects.published().filter(organization=organization).values("agreement_id")
+    )
     partners = _shared_counts(
-        AgreementParty.objects.filter(agreement__in=ego_agreements).exclude(
-            organization=organization
-        )
+        AgreementParty.objects.published()
+        .filter(agreement__in=ego_agreements)
+        .exclude(organization=organization)
     )
     reached = [partners]
     if steps > 1:
-        nearby = AgreementParty.objects.filter(agreement__in=ego_agreements).values(
-            "organization_id"
+        nearby = (
+            AgreementParty.objects.published()
+            .filter(agreement__in=ego_agreements)
+            .values("organization_id")
         )
         reached.append(
             _shared_counts(
-                AgreementParty.objects.filter(
-                    agreement__in=AgreementParty.objects.filter(organization__in=nearby).values(
-                        "agreement_id"
-                    )
-                ).exclude(organization__in=nearby)
+                AgreementParty.objects.published()
+                .filter(
+                    agreement__in=AgreementParty.objects.published()
+                    .filter(organization__in=nearby)
+                    .values("agreement_id")
+                )
+                .exclude(organization__in=nearby)
             )
         )
     total = 1 + sum(len(counts) for counts in reached)
@@ -124,7 +140,7 @@ def load_ego(organization: Organization, steps: int = 1, limit: int | None = Non
         keep.extend(pk for pk, _count in strongest[: limit - len(keep)])
     ids = Organization.objects.filter(pk__in=keep).values("pk")
     graph = _load(
-        AgreementParty.objects.filter(organization__in=ids),
+        AgreementParty.objects.published().filter(organization__in=ids),
         Organization.objects.filter(pk__in=ids),
         ids,
     )
@@ -147,7 +163,7 @@ def load_members(organizations) -> nx.Graph:
     share; members without agreements are unconnected nodes. Three queries."""
     ids = organizations.order_by().values("pk")
     return _load(
-        AgreementParty.objects.filter(organization__in=ids),
+        AgreementParty.objects.published().filter(organization__in=ids),
         Organization.objects.filter(pk__in=ids),
         ids,
     )

@@ -102,8 +102,8 @@ def _ego_shown(organization: Organization, steps: int, version: str) -> dict:
 
 
 def cluster_members(cluster: Cluster):
-    """The cluster's operator and member organizations."""
-    return Organization.objects.filter(
+    """The cluster's operator and member organizations (published ones)."""
+    return Organization.objects.published().filter(
         Q(pk=cluster.operator_id)
         | Exists(ClusterMembership.objects.filter(cluster=cluster, organization=OuterRef("pk")))
     )

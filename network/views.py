@@ -32,7 +32,7 @@ AGREEMENTS_PER_STEP = 5
 
 def _filtered(request):
     """The bound filter set over all agreements, and the query string to carry it on."""
-    filterset = bind_filters(AgreementFilterSet, request, Agreement.objects.all())
+    filterset = bind_filters(AgreementFilterSet, request, Agreement.objects.published())
     return filterset, _network_filters(request).urlencode()
 
 
@@ -93,7 +93,7 @@ def organization_network(request, slug):
     Template: ``network/organization.html``, which includes ``network/_ego_network.html``.
     Context: ``organization`` and ``ego_network`` (see :func:`ego_context`).
     """
-    organization = get_object_or_404(Organization, slug=slug)
+    organization = get_object_or_404(Organization.objects.published(), slug=slug)
     context = {"organization": organization}
     context.update(ego_context(organization, steps=request.GET.get("steps")))
     return render(request, "network/organization.html", context)
@@ -124,7 +124,7 @@ class OrganizationField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         try:
-            return Organization.objects.get_by_name(value)
+            return Organization.objects.published().get_by_name(value)
         except Organization.DoesNotExist:
             raise forms.ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"name": value}

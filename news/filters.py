@@ -26,7 +26,7 @@ class NewsItemFilterSet(django_filters.FilterSet):
         empty_label=_("Any cluster"),
     )
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.published(),
         to_field_name="slug",
         method="citing_organization",
         label=_("Cited by agreements of organization"),
@@ -53,7 +53,7 @@ class NewsItemFilterSet(django_filters.FilterSet):
         return queryset.search(value)
 
     def citing_cluster(self, queryset, name, cluster):
-        return Agreement.objects.filter(cluster=cluster).cited_news_items(queryset)
+        return Agreement.objects.published().filter(cluster=cluster).cited_news_items(queryset)
 
     def citing_organization(self, queryset, name, organization):
-        return Agreement.objects.involving(organization).cited_news_items(queryset)
+        return Agreement.objects.published().involving(organization).cited_news_items(queryset)

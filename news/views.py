@@ -31,7 +31,7 @@ class NewsItemDetailView(DetailView):
     model = NewsItem
 
     def get_context_data(self, **kwargs):
-        agreements = self.object.agreements.all()
+        agreements = self.object.agreements.published()
         return super().get_context_data(
             agreements=agreements.for_list()[:CITING_AGREEMENTS_SHOWN],
             agreement_count=agreements.count(),

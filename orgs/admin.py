@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from agreements import services as agreement_services
 from agreements.models import with_agreement_counts
-from bionet.lib.admin import CsvImportAdminMixin, csv_export_action
+from bionet.lib.admin import CsvImportAdminMixin, ReviewAdminMixin, csv_export_action
 
 from .exports import ORGANIZATION_COLUMNS, organization_rows
 from .imports import organizations_import
@@ -36,7 +37,7 @@ class OrganizationMergeForm(forms.Form):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(CsvImportAdminMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
     csv_import = organizations_import
     list_display = ["name_ko", "name_en", "kind", "region", "parent"]
     list_filter = ["kind", "region"]
@@ -48,12 +49,21 @@ class OrganizationAdmin(CsvImportAdminMixin, SimpleHistoryAdmin):
     actions = [
         csv_export_action(ORGANIZATION_COLUMNS, organization_rows, name="organizations"),
         "merge_organizations",
+        "publish_selected",
+        "withdraw_selected",
     ]
     fieldsets = [
         (None, {"fields": ["name_ko", "name_en", "slug", "kind", "parent", "region"]}),
         (_("About"), {"fields": ["description", "website"]}),
         (_("Identifiers"), {"fields": ["ror_id", "wikidata_qid"], "classes": ["collapse"]}),
+        ReviewAdminMixin.review_fieldset,
     ]
+
+    def publish_record(self, organization, user):
+        agreement_services.organization_publish(organization=organization, user=user)
+
+    def withdraw_record(self, organization, user):
+        agreement_services.review_withdraw(record=organization, user=user)
 
     # Merging moves every record to the survivor and keeps the other names as aliases, so
     # nothing is lost: curators, who may not delete organizations, may merge them.

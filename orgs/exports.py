@@ -62,7 +62,8 @@ def organization_rows(queryset, *, base_url: str = "") -> Iterator[dict]:
         clusters = _cluster_names(ids)
         counts = {
             row["organization"]: row
-            for row in AgreementParty.objects.filter(organization__in=ids)
+            for row in AgreementParty.objects.published()
+            .filter(organization__in=ids)
             .values("organization")
             .annotate(
                 agreements=Count("agreement", distinct=True),

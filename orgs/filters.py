@@ -61,5 +61,5 @@ class OrganizationFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(memberships) | Exists(operated))
 
     def with_agreements(self, queryset, name, value):
-        parties = AgreementParty.objects.filter(organization=OuterRef("pk"))
+        parties = AgreementParty.objects.published().filter(organization=OuterRef("pk"))
         return queryset.filter(Exists(parties)) if value else queryset.exclude(Exists(parties))

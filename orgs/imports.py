@@ -68,13 +68,14 @@ class OrganizationImporter(CsvImporter):
     model = Organization
     required_columns = ("name_ko", "slug", "kind")
 
-    def __init__(self):
+    def __init__(self, *, publish: bool = True):
+        super().__init__(publish=publish)
         self.pending_parents: list[tuple[int, Organization, str]] = []
 
     def import_row(self, values):
         organization_id = parse_id(values.get("id", ""))
         if organization_id is None:
-            organization = Organization()
+            organization = self.new_record()
             for name in (values["name_ko"], values.get("name_en", "")):
                 existing = Organization.objects.named(name).first() if name else None
                 if existing is not None:
@@ -155,9 +156,13 @@ class OrganizationImporter(CsvImporter):
         return outcomes
 
 
-def organizations_import(*, data: bytes, commit: bool, ignore_ids: bool = False) -> ImportReport:
+def organizations_import(
+    *, data: bytes, commit: bool, ignore_ids: bool = False, publish: bool = True
+) -> ImportReport:
     """Import organizations.csv; a dry run unless ``commit``, and all-or-nothing when it is.
 
-    With ``ignore_ids`` every row creates a record: for another database's export.
+    With ``ignore_ids`` every row creates a record: for another database's export. New
+    organizations are drafts unless ``publish``.
     """
-    return OrganizationImporter().run(data, commit=commit, ignore_ids=ignore_ids)
+    importer = OrganizationImporter(publish=publish)
+    return importer.run(data, commit=commit, ignore_ids=ignore_ids)

@@ -6,7 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check
+from bionet.lib.models import (
+    BilingualNamed,
+    ReviewedModel,
+    ReviewedQuerySet,
+    ReviewStatus,
+    TimestampedModel,
+    choices_check,
+)
 
 from .choices import Region
 from .search import GramsField, HasGrams, query_grams, search_columns
@@ -20,7 +27,7 @@ wikidata_qid_validator = RegexValidator(
 )
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(ReviewedQuerySet):
     def search(self, query: str):
         """Organizations whose Korean or English name, slug or any alias contains ``query``."""
         query = query.strip()
@@ -108,7 +115,7 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organization(BilingualNamed, TimestampedModel):
+class Organization(BilingualNamed, ReviewedModel, TimestampedModel):
     """A research institute, hospital, university, agency, ministry or company."""
 
     Kind = OrganizationKind
@@ -168,7 +175,12 @@ class Organization(BilingualNamed, TimestampedModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name_ko"]
+        permissions = [("publish_organization", _("Can publish and withdraw organizations"))]
         constraints = [
+            models.CheckConstraint(
+                condition=choices_check("review_status", ReviewStatus),
+                name="orgs_organization_review_status_valid",
+            ),
             models.CheckConstraint(
                 condition=choices_check("kind", OrganizationKind),
                 name="orgs_organization_kind_valid",

@@ -34,7 +34,7 @@ class OrganizationListView(DirectoryListView):
     template_name = "orgs/organization_list.html"
 
     def get_queryset(self):
-        return with_agreement_counts(Organization.objects.for_list())
+        return with_agreement_counts(Organization.objects.published().for_list())
 
 
 class OrganizationDetailView(DetailView):
@@ -44,17 +44,18 @@ class OrganizationDetailView(DetailView):
     """
 
     def get_queryset(self):
-        return Organization.objects.for_detail()
+        return Organization.objects.published().for_detail()
 
     def get_context_data(self, **kwargs):
-        agreements = Agreement.objects.involving(self.object)
+        agreements = Agreement.objects.published().involving(self.object)
         news_items = agreements.cited_news_items()
+        parties = AgreementParty.objects.published()
         return super().get_context_data(
             **ego_context(self.object, steps=self.request.GET.get("steps")),
             agreements=agreements.for_list()[:AGREEMENTS_SHOWN],
             agreement_count=agreements.count(),
-            partners=AgreementParty.objects.top_partners_of(self.object, PARTNERS_SHOWN),
-            partner_count=AgreementParty.objects.partner_count_of(self.object),
+            partners=parties.top_partners_of(self.object, PARTNERS_SHOWN),
+            partner_count=parties.partner_count_of(self.object),
             news_items=news_items[:SOURCES_SHOWN],
             news_item_count=news_items.count(),
             mentioning_news=NewsItem.objects.mentioning_organization(self.object)[
@@ -66,7 +67,7 @@ class OrganizationDetailView(DetailView):
 
 def organization_export(request: HttpRequest) -> HttpResponse:
     """organizations.csv: the organizations the list shows for the same filters, streamed."""
-    organizations = with_agreement_counts(Organization.objects.all())
+    organizations = with_agreement_counts(Organization.objects.published())
     filterset = bind_filters(OrganizationFilterSet, request, organizations)
     if refused(filterset):
         return invalid_filters_response(filterset)

@@ -17,6 +17,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"test-institute-{n}")
     kind = Organization.Kind.RESEARCH_INSTITUTE
     region = "seoul"
+    review_status = Organization.ReviewStatus.PUBLISHED
 
 
 class OrganizationNameFactory(factory.django.DjangoModelFactory):
@@ -70,6 +71,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     kind = Agreement.Kind.MOU
     date = datetime.date(2022, 3, 11)
     date_precision = Agreement.DatePrecision.DAY
+    review_status = Agreement.ReviewStatus.PUBLISHED
 
     @factory.post_generation
     def sources(self, create, extracted, **kwargs):

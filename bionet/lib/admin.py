@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .csv import MAX_UPLOAD_BYTES, Column, CsvFileError, ImportReport, csv_response, site_url
+from .models import ReviewRefused
 
 
 def csv_export_action(columns: list[Column], rows: Callable, *, name: str):
@@ -90,6 +91,7 @@ class CsvImportAdminMixin:
                         data=upload.read(),
                         commit=form.cleaned_data["commit"],
                         ignore_ids=form.cleaned_data["ignore_ids"],
+                        publish=request.user.has_perm(self.model.publish_permission()),
                     )
                 except CsvFileError as error:
                     file_error = str(error)
@@ -119,3 +121,58 @@ class CsvImportAdminMixin:
         }
         status = 400 if file_error else 200
         return TemplateResponse(request, "admin/csv_import.html", context, status=status)
+
+
+class ReviewAdminMixin:
+    """Drafts and review for a model with a ``review_status``.
+
+    Everyone who may change records sees the status; only users with the model's publish
+    permission set it, and a user without it changes drafts only, never what visitors see.
+    Subclasses say how one record is published and withdrawn (``publish_record``,
+    ``withdraw_record``), raising ReviewRefused to say why one cannot be.
+    """
+
+    review_fieldset = (_("Review"), {"fields": ["review_status"]})
+
+    def may_publish(self, request) -> bool:
+        return request.user.has_perm(self.model.publish_permission())
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.may_publish(request):
+            readonly.append("review_status")
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_published and not self.may_publish(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_publish_permission(self, request) -> bool:
+        return self.may_publish(request)
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "review_status"]
+
+    def get_list_filter(self, request):
+        return ["review_status", *super().get_list_filter(request)]
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._review(request, queryset, self.publish_record, _("Published: %(count)d."))
+
+    @admin.action(description=_("Withdraw selected"), permissions=["publish"])
+    def withdraw_selected(self, request, queryset):
+        self._review(request, queryset, self.withdraw_record, _("Withdrawn: %(count)d."))
+
+    def _review(self, request, queryset, change, done_message):
+        done = 0
+        for record in queryset:
+            try:
+                change(record, request.user)
+            except ReviewRefused as error:
+                self.message_user(request, f"{record}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)

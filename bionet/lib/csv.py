@@ -246,10 +246,22 @@ class ImportReport:
 
 
 class CsvImporter:
-    """Imports rows one at a time; subclasses say how one row becomes a record."""
+    """Imports rows one at a time; subclasses say how one row becomes a record.
+
+    Records a row creates are published when the importer may publish them (``publish``),
+    drafts for a curator to review otherwise; updated records keep their review status.
+    """
 
     required_columns: tuple[str, ...] = ()
     model: type[models.Model]
+
+    def __init__(self, *, publish: bool = True):
+        self.publish = publish
+
+    def new_record(self):
+        """An empty record of the importer's model, published or drafted as it may."""
+        status = self.model.ReviewStatus
+        return self.model(review_status=status.PUBLISHED if self.publish else status.DRAFT)
 
     def record_to_update(self, record_id: int):
         """The record a row's id names; each id may appear on one row only."""

@@ -75,3 +75,53 @@ def count_of(related, *, link: str, distinct: str | None = None):
         .values("count")
     )
     return Coalesce(Subquery(counted), 0)
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ReviewRefused(Exception):
+    """A publish or withdraw the directory's rules do not allow; ``str()`` says why."""
+
+
+class ReviewedQuerySet(models.QuerySet):
+    """Reads that respect review: visitors see published records only."""
+
+    def published(self):
+        return self.filter(review_status=ReviewStatus.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(review_status=ReviewStatus.DRAFT)
+
+
+class ReviewedModel(models.Model):
+    """A record a contributor drafts and a curator publishes (or withdraws).
+
+    Only published records are shown to visitors: on every page, export, sitemap, search and
+    network. Publishing and withdrawing need the model's ``publish_<model>`` permission.
+    """
+
+    ReviewStatus = ReviewStatus
+
+    review_status = models.CharField(
+        _("review status"),
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+        help_text=_("Drafts and withdrawn records are seen in the admin only."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.review_status == ReviewStatus.PUBLISHED
+
+    @classmethod
+    def publish_permission(cls) -> str:
+        """The permission a user needs to publish or withdraw records of this model."""
+        return f"{cls._meta.app_label}.publish_{cls._meta.model_name}"

@@ -51,6 +51,7 @@ def agreement_form(sources, parties):
         "status": "concluded",
         "date": "2022-03-11",
         "date_precision": "day",
+        "review_status": "published",
         "citations-TOTAL_FORMS": str(len(sources)),
         "citations-INITIAL_FORMS": "0",
         "citations-MIN_NUM_FORMS": "0",

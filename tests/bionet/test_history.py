@@ -28,6 +28,7 @@ def organization_form(organization, **changes):
         "website": organization.website,
         "ror_id": organization.ror_id,
         "wikidata_qid": organization.wikidata_qid,
+        "review_status": organization.review_status,
         "names-TOTAL_FORMS": "0",
         "names-INITIAL_FORMS": "0",
     }

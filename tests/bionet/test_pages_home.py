@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from bionet.views import HOME_COUNTS_KEY, HOME_COUNTS_SECONDS
-from orgs.models import Organization
+from orgs.models import Organization, OrganizationQuerySet
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -126,7 +126,7 @@ def test_a_failing_view_gets_the_styled_500_page(client, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("database unreachable")
 
-    monkeypatch.setattr(Organization.objects, "count", explode)
+    monkeypatch.setattr(OrganizationQuerySet, "count", explode)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500

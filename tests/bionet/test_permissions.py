@@ -100,6 +100,7 @@ def test_a_curator_adds_and_changes_an_organization(client, curator):
         "slug": "khidi",
         "kind": "public_agency",
         "region": "chungbuk",
+        "review_status": "draft",
         "names-TOTAL_FORMS": "0",
         "names-INITIAL_FORMS": "0",
     }
