@@ -95,7 +95,7 @@ MAX_ARTICLE_BYTES = 1024 * 1024
 
 
 @dataclass
-class _Byline:
+class Byline:
     outlet: str = ""
     reporter: str = ""
     candidates: list[str] = field(default_factory=list)
@@ -129,8 +129,8 @@ def parse_article(text: str) -> ParsedArticle:
     if title_index is None:
         raise ArticleError("no title found: the text has no line that reads as a headline")
     title = lines[title_index]
-    byline = _Byline()
-    published_on = _find_published_on(lines)
+    byline = Byline()
+    published_on = find_published_on(lines)
     url = next((m.group(1) for line in lines if (m := URL_RE.match(line))), "")
 
     paragraphs: list[str] = []
@@ -145,13 +145,13 @@ def parse_article(text: str) -> ParsedArticle:
             continue
         byline_match = BYLINE_LINE_RE.match(line)
         if byline_match:
-            _take_byline_line(byline, byline_match)
+            take_byline_line(byline, byline_match)
             if in_article:
                 break
             continue
         if _is_furniture(line, in_article):
             continue
-        line = _strip_opening_byline(line, byline)
+        line = strip_opening_byline(line, byline)
         if line in seen or any(line in paragraph for paragraph in paragraphs):
             # The page repeats the headline, a caption or the whole article.
             if in_article and len(line) >= PARAGRAPH_MIN_CHARS:
@@ -164,7 +164,7 @@ def parse_article(text: str) -> ParsedArticle:
 
     if not paragraphs:
         raise ArticleError("no main text found below the title")
-    outlet = byline.outlet or _find_footer_outlet(lines)
+    outlet = byline.outlet or find_footer_outlet(lines)
     return ParsedArticle(
         title=title,
         body="\n\n".join(paragraphs),
@@ -192,7 +192,7 @@ def _find_title(lines: list[str]) -> int | None:
     return None
 
 
-def _find_published_on(lines: list[str]) -> datetime.date | None:
+def find_published_on(lines: list[str]) -> datetime.date | None:
     for line in lines:
         match = PUBLISHED_RE.search(line)
         if match:
@@ -220,7 +220,7 @@ def _is_furniture(line: str, in_article: bool) -> bool:
     )
 
 
-def _take_byline_line(byline: _Byline, match: re.Match) -> None:
+def take_byline_line(byline: Byline, match: re.Match) -> None:
     first, second = match["first"], match["second"]
     if second and (OUTLET_SUFFIX_RE.search(second) or not re.fullmatch(HANGUL_NAME, second)):
         # "경규민 한경닷컴 기자": the reporter, then the outlet the reporter writes for.
@@ -233,7 +233,7 @@ def _take_byline_line(byline: _Byline, match: re.Match) -> None:
         byline.reporter = byline.reporter or (second or first)
 
 
-def _strip_opening_byline(line: str, byline: _Byline) -> str:
+def strip_opening_byline(line: str, byline: Byline) -> str:
     for pattern in (BRACKET_BYLINE_RE, BAR_BYLINE_RE):
         match = pattern.match(line)
         if match:
@@ -256,7 +256,7 @@ def _split_glued(line: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def _find_footer_outlet(lines: list[str]) -> str:
+def find_footer_outlet(lines: list[str]) -> str:
     for pattern in OUTLET_FOOTER_RES:
         for line in lines:
             match = pattern.search(line)
