@@ -1,21 +1,24 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from bionet.lib.admin import CsvImportAdminMixin, ReviewAdminMixin, csv_export_action
-from bionet.lib.dates import format_partial_date
+from bionet.lib.models import ReviewRefused
 from clusters.models import Cluster
-from news.models import NewsItem, NewsMention
+from news.models import NewsItem
+from news.parties import propose_parties
 from news.text import best_event_date, find_dates
-from orgs.models import Organization
 
 from . import services
 from .exports import AGREEMENT_COLUMNS, agreement_rows
+from .forms import AgreementFromNewsForm, guess_kind, party_formset
 from .imports import agreements_import
 from .models import Agreement, AgreementParty, AgreementSource
 
@@ -132,6 +135,11 @@ class AgreementAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.agreement_from_news_view),
                 name="agreements_agreement_from_news",
             ),
+            path(
+                "<path:object_id>/cite/<int:news_item_id>/",
+                self.admin_site.admin_view(self.cite_view),
+                name="agreements_agreement_cite",
+            ),
         ] + super().get_urls()
 
     @admin.display(description=_("date"), ordering="date")
@@ -139,60 +147,113 @@ class AgreementAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
         return agreement.date_display()
 
     def agreement_from_news_view(self, request, news_item_id):
-        """Draft an agreement citing a news item, from the organizations and dates it states.
+        """Draft an agreement citing a news item: first the agreements that are likely the
+        same event (each citable in one click), then the parties the article states, each
+        with its role, and the dates it gives.
 
-        Template: admin/news/newsitem/action_form.html, the news item's own action page.
+        Template: admin/agreements/agreement/from_news.html.
         """
         if not self.has_add_permission(request):
             raise PermissionDenied
         news_item = NewsItem.objects.filter(pk=news_item_id).first()
         if news_item is None:
             return self._get_obj_does_not_exist_redirect(request, NewsItem._meta, str(news_item_id))
+        mentions = list(news_item.mentions.exclude(organization=None))
+        proposals = propose_parties(news_item.body, mentions)
         dates = find_dates(news_item.body, news_item.published_on)
         best = best_event_date(dates)
-        mentioned = news_item.mentions.exclude(organization=None).values_list(
-            "organization", flat=True
-        )
+        data = request.POST if request.method == "POST" else None
         form = AgreementFromNewsForm(
-            request.POST or None,
-            news_item=news_item,
+            data,
             dates=dates,
+            clusters=Cluster.objects.filter(pk__in=news_item.mentions.values("cluster")),
             initial={
                 "title": news_item.title,
-                "organizations": list(dict.fromkeys(mentioned)),
+                "kind": guess_kind(news_item.title, news_item.body[:400]),
                 "stated_date": str(dates.index(best)) if best else "",
             },
         )
-        if request.method == "POST" and form.is_valid():
+        parties = party_formset(data, proposals=proposals)
+        if data is not None and form.is_valid() and parties.is_valid():
             try:
                 agreement = services.agreement_create_from_news_item(
                     news_item=news_item,
-                    title=form.cleaned_data["title"],
-                    kind=form.cleaned_data["kind"],
-                    status=form.cleaned_data["status"],
-                    organizations=list(form.cleaned_data["organizations"]),
-                    role=form.cleaned_data["role"],
+                    parties=parties.parties(),
                     stated_date=form.chosen_date(),
-                    cluster=form.cleaned_data["cluster"],
+                    **{
+                        field: form.cleaned_data[field]
+                        for field in (
+                            "title",
+                            "title_en",
+                            "kind",
+                            "status",
+                            "year",
+                            "year_basis",
+                            "cluster",
+                            "summary",
+                        )
+                    },
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 self.message_user(
                     request,
-                    _("Agreement drafted from the news item: check its parties and date."),
+                    format_html(
+                        _('Draft agreement <a href="{}">{}</a> created: a curator publishes it.'),
+                        reverse("admin:agreements_agreement_change", args=[agreement.pk]),
+                        agreement,
+                    ),
                     messages.SUCCESS,
                 )
-                return redirect("admin:agreements_agreement_change", agreement.pk)
+                return redirect("admin:news_newsitem_change", news_item.pk)
+        chosen = [proposal.pk for proposal in proposals if proposal.is_party]
+        same_event = Agreement.objects.likely_same_event(
+            organization_ids=chosen or [proposal.pk for proposal in proposals],
+            date=best.date if best and best.precision == "day" else None,
+            news_item=news_item,
+        ).prefetch_related("parties__organization")
         context = {
             **self.admin_site.each_context(request),
-            "opts": NewsItem._meta,
+            "opts": self.opts,
             "title": _("Create agreement from this news item"),
             "form": form,
-            "submit_label": _("Create agreement"),
+            "parties": parties,
+            "same_event": same_event,
             "news_item": news_item,
+            "news_item_opts": NewsItem._meta,
         }
-        return TemplateResponse(request, "admin/news/newsitem/action_form.html", context)
+        return TemplateResponse(request, "admin/agreements/agreement/from_news.html", context)
+
+    def cite_view(self, request, object_id, news_item_id):
+        """POST: the news item reports an event the agreement already records; cite it there
+        and go back to the news item."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        agreement = self.get_object(request, object_id)
+        news_item = NewsItem.objects.filter(pk=news_item_id).first()
+        if agreement is None or news_item is None:
+            raise Http404
+        if not self.has_change_permission(request, agreement):
+            raise PermissionDenied
+        try:
+            added = services.agreement_cite(
+                agreement=agreement, news_item=news_item, user=request.user
+            )
+        except ReviewRefused as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            message = (
+                _("“%(news_item)s” is now a source of “%(agreement)s”.")
+                if added
+                else _("“%(agreement)s” already cites “%(news_item)s”.")
+            )
+            self.message_user(
+                request,
+                message % {"news_item": news_item, "agreement": agreement},
+                messages.SUCCESS,
+            )
+        return redirect("admin:news_newsitem_change", news_item.pk)
 
 
 @admin.register(AgreementParty)
@@ -202,57 +263,3 @@ class AgreementPartyAdmin(SimpleHistoryAdmin):
     list_select_related = ["organization", "agreement"]
     search_fields = ["organization__name_ko", "organization__name_en", "agreement__title"]
     autocomplete_fields = ["agreement", "organization"]
-
-
-class AgreementFromNewsForm(forms.Form):
-    NO_DATE = ""
-
-    title = forms.CharField(label=_("title"), max_length=300)
-    kind = forms.ChoiceField(label=_("kind"), choices=Agreement.Kind.choices)
-    status = forms.ChoiceField(
-        label=_("status"), choices=Agreement.Status.choices, initial=Agreement.Status.CONCLUDED
-    )
-    organizations = forms.ModelMultipleChoiceField(
-        label=_("parties"),
-        queryset=Organization.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("The organizations the article names. Tick at least two."),
-    )
-    role = forms.ChoiceField(
-        label=_("role of the parties"),
-        choices=AgreementParty.Role.choices,
-        initial=AgreementParty.Role.SIGNATORY,
-        help_text=_("Refine each party's role on the agreement page afterwards."),
-    )
-    stated_date = forms.ChoiceField(label=_("date"), required=False)
-    cluster = forms.ModelChoiceField(
-        label=_("cluster"), queryset=Cluster.objects.none(), required=False
-    )
-
-    def __init__(self, *args, news_item, dates, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.dates = dates
-        mentioned = NewsMention.objects.filter(news_item=news_item)
-        self.fields["organizations"].queryset = Organization.objects.filter(
-            pk__in=mentioned.values("organization")
-        )
-        self.fields["cluster"].queryset = Cluster.objects.filter(pk__in=mentioned.values("cluster"))
-        self.fields["stated_date"].choices = [(self.NO_DATE, _("No date"))] + [
-            (str(index), f"{date.stated} → {date_label(date)}") for index, date in enumerate(dates)
-        ]
-
-    def clean_organizations(self):
-        organizations = self.cleaned_data["organizations"]
-        if len(organizations) < 2:
-            raise ValidationError(
-                _("An agreement links at least two organizations: tick another party.")
-            )
-        return organizations
-
-    def chosen_date(self):
-        choice = self.cleaned_data.get("stated_date")
-        return self.dates[int(choice)] if choice not in (None, self.NO_DATE) else None
-
-
-def date_label(stated_date) -> str:
-    return format_partial_date(stated_date.date, stated_date.precision)

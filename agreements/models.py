@@ -1,3 +1,4 @@
+import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -8,7 +9,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.dates import DatePrecision, format_partial_date, truncate_date
+from bionet.lib.dates import (
+    DatePrecision,
+    format_partial_date,
+    partial_date_iso,
+    truncate_date,
+)
 from bionet.lib.models import (
     BilingualNamed,
     ReviewedModel,
@@ -102,6 +108,45 @@ class AgreementQuerySet(ReviewedQuerySet):
         citations = AgreementSource.objects.filter(agreement__in=self)
         return news_items.filter(pk__in=citations.values("newsitem"))
 
+    def likely_same_event(
+        self, *, organization_ids, date=None, news_item=None, exclude=None, limit: int = 10
+    ):
+        """Agreements probably recording the event being entered: those already citing
+        ``news_item``, and those sharing two of its parties (both, if it names two) with a
+        date within SAME_EVENT_DAYS of ``date`` or no date; any date when ``date`` is None.
+        Most shared parties first."""
+        organization_ids = set(organization_ids)
+        shared_needed = min(2, len(organization_ids))
+        condition = Q(pk__in=[])
+        if news_item is not None:
+            citing = AgreementSource.objects.filter(newsitem=news_item).values("agreement")
+            condition |= Q(pk__in=citing)
+        if shared_needed:
+            sharing = (
+                AgreementParty.objects.filter(organization__in=organization_ids)
+                .order_by()
+                .values("agreement")
+                .annotate(shared=Count("organization", distinct=True))
+                .filter(shared__gte=shared_needed)
+                .values("agreement")
+            )
+            near = Q()
+            if date is not None:
+                window = datetime.timedelta(days=SAME_EVENT_DAYS)
+                near = Q(date__range=(date - window, date + window)) | Q(date__isnull=True)
+            condition |= Q(pk__in=sharing) & near
+        found = self.filter(condition)
+        if exclude is not None:
+            found = found.exclude(pk=exclude)
+        shared = Count(
+            "parties__organization",
+            filter=Q(parties__organization__in=organization_ids),
+            distinct=True,
+        )
+        return found.annotate(shared_parties=shared).order_by("-shared_parties", "-date", "pk")[
+            :limit
+        ]
+
     def involving(self, organization):
         """Agreements the organization is a party to, in whatever role."""
         # An IN over the organization's parties, not an EXISTS per agreement: SQLite runs the
@@ -130,6 +175,10 @@ class AgreementQuerySet(ReviewedQuerySet):
     def for_detail(self):
         """An agreement with its cluster, parties and sources, in a fixed number of queries."""
         return self.for_list().prefetch_related("sources")
+
+
+# Two records of the same parties this close in time are probably one event.
+SAME_EVENT_DAYS = 31
 
 
 class AgreementKind(models.TextChoices):
@@ -201,7 +250,7 @@ class Agreement(BilingualNamed, ReviewedModel, TimestampedModel):
     )
     date_precision = models.CharField(
         _("date precision"),
-        max_length=8,
+        max_length=16,
         choices=DatePrecision.choices,
         default=DatePrecision.UNKNOWN,
     )
@@ -226,7 +275,12 @@ class Agreement(BilingualNamed, ReviewedModel, TimestampedModel):
         blank=True,
         related_name="agreements",
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("In the directory's own words, in Korean.")
+    )
+    summary_en = models.TextField(
+        _("English summary"), blank=True, help_text=_("The same summary in English.")
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.CONCLUDED
     )
@@ -317,13 +371,8 @@ class Agreement(BilingualNamed, ReviewedModel, TimestampedModel):
 
     @property
     def date_iso(self) -> str:
-        """The date at its precision for ``<time datetime>``: '2022-03-11', '2024-01', '2024'."""
-        if self.date is None or self.date_precision == self.DatePrecision.UNKNOWN:
-            return ""
-        length = {self.DatePrecision.DAY: 10, self.DatePrecision.MONTH: 7}.get(
-            self.date_precision, 4
-        )
-        return self.date.isoformat()[:length]
+        """The date at its precision for ``<time datetime>`` (see partial_date_iso)."""
+        return partial_date_iso(self.date, self.date_precision)
 
     def date_display(self) -> str:
         """The date at its precision, in the active language: '2024년 1월', 'March 11, 2022'."""

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bionet.lib.dates import DatePrecision
 from bionet.lib.models import ReviewRefused, ReviewStatus
 from clusters.models import Cluster
 from news.models import NewsItem
@@ -23,29 +24,56 @@ def agreement_create_from_news_item(
     title: str,
     kind: str,
     status: str,
-    organizations: Sequence[Organization],
-    role: str,
+    parties: Sequence[tuple[Organization, str]],
     stated_date: StatedDate | None,
+    year: int | None = None,
+    year_basis: str = "",
     cluster: Cluster | None = None,
+    title_en: str = "",
+    summary: str = "",
 ) -> Agreement:
-    """An agreement citing ``news_item``, its parties and its date as the text states it."""
-    if len({organization.pk for organization in organizations}) < 2:
-        raise ValidationError("An agreement links at least two organizations.")
-    agreement = Agreement(title=title, kind=kind, status=status, cluster=cluster)
+    """A draft agreement citing ``news_item``, with each party in its role and the date as the
+    text states it. A date stated without its year takes ``year`` when the curator knows it,
+    with ``year_basis`` saying what it rests on."""
+    if len({organization.pk for organization, _role in parties}) < 2:
+        raise ValidationError(_("An agreement links at least two organizations."))
+    agreement = Agreement(
+        title=title, title_en=title_en, kind=kind, status=status, cluster=cluster, summary=summary
+    )
     if stated_date is not None:
         agreement.date = stated_date.date
         agreement.date_precision = stated_date.precision
         agreement.date_stated = stated_date.stated
         agreement.date_basis = stated_date.basis
+        if year is not None and stated_date.precision == DatePrecision.MONTH_DAY:
+            agreement.date = stated_date.date.replace(year=year)
+            agreement.date_precision = DatePrecision.DAY
+            agreement.date_basis = _("%(stated)s The year: %(basis)s") % {
+                "stated": stated_date.basis,
+                "basis": year_basis,
+            }
     with transaction.atomic():
         agreement.full_clean()
         agreement.save()
         agreement.sources.add(news_item)
-        for organization in organizations:
+        for organization, role in dict.fromkeys(parties):
             party = AgreementParty(agreement=agreement, organization=organization, role=role)
             party.full_clean()
             party.save()
     return agreement
+
+
+def agreement_cite(*, agreement: Agreement, news_item: NewsItem, user) -> bool:
+    """Add ``news_item`` to the sources of ``agreement`` (the same event, reported again):
+    False if it already cites it. Changing a published agreement needs the publish
+    permission."""
+    if agreement.is_published and not user.has_perm(Agreement.publish_permission()):
+        raise ReviewRefused(_("Only a curator changes a published agreement."))
+    if agreement.sources.filter(pk=news_item.pk).exists():
+        return False
+    agreement._history_user = user
+    agreement.sources.add(news_item)
+    return True
 
 
 def agreement_publish(*, agreement: Agreement, user) -> list[Organization]:

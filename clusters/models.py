@@ -111,6 +111,19 @@ class Cluster(BilingualNamed, TimestampedModel):
         validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
     )
     website = models.URLField(_("website"), blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("The year it was designated or opened, where a source reports it."),
+    )
+    founded_basis = models.CharField(
+        _("basis of the founding year"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the year rests on, e.g. the designation reported by a news item."),
+    )
 
     is_synthetic = models.BooleanField(
         _("synthetic"),
@@ -210,6 +223,7 @@ class ClusterMembershipQuerySet(models.QuerySet):
 
 
 class MembershipRole(models.TextChoices):
+    OPERATOR = "operator", _("Operator")
     ANCHOR = "anchor", _("Anchor institution")
     RESIDENT = "resident", _("Resident")
     PARTNER = "partner", _("Partner")

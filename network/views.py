@@ -8,8 +8,8 @@ drawing come from the network app's other modules.
 
 from django import forms
 from django.conf import settings
-from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from agreements.filters import AgreementFilterSet
@@ -22,7 +22,7 @@ from network.files import gexf_chunks, graphml_chunks
 from network.graph import load_network
 from network.metrics import MAX_CHAINS, METRICS, metric_labels, node_organization, shortest_chains
 from network.partials import cluster_context, ego_context
-from orgs.models import AmbiguousName, Organization
+from orgs.models import AmbiguousName, Organization, OrganizationRedirect
 
 # The agreement list's filters that make sense for a network (no text search, no ordering).
 NETWORK_FILTERS = ("cluster", "kind", "year_from", "year_to", "organization_kind")
@@ -93,7 +93,12 @@ def organization_network(request, slug):
     Template: ``network/organization.html``, which includes ``network/_ego_network.html``.
     Context: ``organization`` and ``ego_network`` (see :func:`ego_context`).
     """
-    organization = get_object_or_404(Organization.objects.published(), slug=slug)
+    organization = Organization.objects.published().filter(slug=slug).first()
+    if organization is None:
+        moved = OrganizationRedirect.objects.destination(slug)
+        if moved is None:
+            raise Http404
+        return redirect("network:organization_network", slug=moved.slug, permanent=True)
     context = {"organization": organization}
     context.update(ego_context(organization, steps=request.GET.get("steps")))
     return render(request, "network/organization.html", context)

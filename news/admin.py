@@ -13,9 +13,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from orgs.models import Organization
 
 from . import services
+from .html import MAX_PAGE_BYTES
 from .mentions import NameCandidate, find_new_names
 from .models import NewsItem
-from .text import MAX_ARTICLE_BYTES
+from .text import ArticleError
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,14 +32,34 @@ class MultipleFileField(forms.FileField):
 
 
 class NewsImportForm(forms.Form):
-    files = MultipleFileField(
-        label=_("article text files"),
-        help_text=_(
-            "Saved article pages as UTF-8 text, at most %(limit)d MB each. An article already in "
-            "the directory is updated. If any file cannot be read, none is imported."
-        )
-        % {"limit": MAX_ARTICLE_BYTES // (1024 * 1024)},
+    url = forms.URLField(
+        label=_("article address"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("The page is fetched and its article, title, outlet and date are read."),
     )
+    files = MultipleFileField(
+        label=_("saved article pages"),
+        required=False,
+        help_text=_(
+            "Web pages saved from the browser (HTML) or their text (UTF-8), at most "
+            "%(limit)s MB each. An article already in the directory is updated. If any file "
+            "cannot be read, none is imported."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted when the form is shown, in the curator's language (not at import time).
+        self.fields["files"].help_text = self.fields["files"].help_text % {
+            "limit": MAX_PAGE_BYTES // (1024 * 1024)
+        }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("url") and not cleaned_data.get("files"):
+            raise ValidationError(_("Give an article's address or choose saved pages."))
+        return cleaned_data
 
 
 class NameCandidateForm(forms.Form):
@@ -113,7 +134,11 @@ class NewsItemAdmin(SimpleHistoryAdmin):
         if not mentions:
             return _("The main text names no organization or cluster of the directory.")
         return format_html(
+            '<p class="mention-legend"><mark class="mention mention-organization">{}</mark> '
+            '<mark class="mention mention-cluster">{}</mark></p>'
             '<div class="mentioned-text">{}</div>',
+            _("organization"),
+            _("cluster"),
             highlighted(news_item.body, mentions),
         )
 
@@ -156,24 +181,17 @@ class NewsItemAdmin(SimpleHistoryAdmin):
         return find_new_names(news_item.body, news_item.mentions.all(), matcher.knows)
 
     def import_view(self, request):
-        """Upload saved article pages; template ``admin/news/newsitem/action_form.html``."""
+        """Import articles from an address or from saved pages.
+
+        Template: ``admin/news/newsitem/action_form.html``.
+        """
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         form = NewsImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            # One byte past the limit is enough for the import to refuse an oversized file.
-            files = [
-                (upload.name, upload.read(MAX_ARTICLE_BYTES + 1))
-                for upload in form.cleaned_data["files"]
-            ]
-            try:
-                results = services.news_items_import_files(files=files)
-            except services.NewsImportError as error:
-                for problem in error.problems:
-                    form.add_error("files", str(problem))
-                form.add_error(None, _("Nothing was imported."))
-            else:
-                created = sum(result.created for result in results)
+            results = self.import_from(form)
+            if results is not None:
+                created = sum(created for _news_item, created in results)
                 self.message_user(
                     request,
                     ngettext(
@@ -189,11 +207,34 @@ class NewsItemAdmin(SimpleHistoryAdmin):
                     messages.SUCCESS,
                 )
                 if len(results) == 1:
-                    return redirect("admin:news_newsitem_change", results[0].news_item.pk)
+                    return redirect("admin:news_newsitem_change", results[0][0].pk)
                 return redirect("admin:news_newsitem_changelist")
         return self.action_form_response(
             request, form, title=_("Import news articles"), submit=_("Import"), multipart=True
         )
+
+    def import_from(self, form) -> list[tuple] | None:
+        """(news item, created) for each article the form gives, or None with the form's
+        errors saying why nothing was imported."""
+        if form.cleaned_data["url"]:
+            try:
+                return [services.news_item_import_url(url=form.cleaned_data["url"])]
+            except (ArticleError, ValidationError) as error:
+                message = error.messages if isinstance(error, ValidationError) else str(error)
+                form.add_error("url", message)
+                return None
+        # One byte past the limit is enough for the import to refuse an oversized file.
+        files = [
+            (upload.name, upload.read(MAX_PAGE_BYTES + 1)) for upload in form.cleaned_data["files"]
+        ]
+        try:
+            results = services.news_items_import_files(files=files)
+        except services.NewsImportError as error:
+            for problem in error.problems:
+                form.add_error("files", str(problem))
+            form.add_error(None, _("Nothing was imported."))
+            return None
+        return [(result.news_item, result.created) for result in results]
 
     def organization_from_news_view(self, request, object_id):
         """Create an organization the news item names, prefilled from the name found."""
@@ -215,11 +256,17 @@ class NewsItemAdmin(SimpleHistoryAdmin):
             else:
                 self.message_user(
                     request,
-                    _("Organization “%(name)s” created: add its English name and details.")
-                    % {"name": organization.name_ko},
+                    format_html(
+                        _(
+                            'Draft organization <a href="{}">{}</a> created: add its English '
+                            "name and details there; a curator publishes it."
+                        ),
+                        reverse("admin:orgs_organization_change", args=[organization.pk]),
+                        organization.name_ko,
+                    ),
                     messages.SUCCESS,
                 )
-                return redirect("admin:orgs_organization_change", organization.pk)
+                return redirect("admin:news_newsitem_change", news_item.pk)
         return self.action_form_response(
             request,
             form,
@@ -266,7 +313,8 @@ def highlighted(body: str, mentions) -> str:
                 for index, target in enumerate(targets)
             ),
         )
-        parts.append(format_html('<mark class="mention">{}</mark>', links))
+        kind = "organization" if targets[0]._meta.model_name == "organization" else "cluster"
+        parts.append(format_html('<mark class="mention mention-{}">{}</mark>', kind, links))
         position = end
     parts.append(format_html("{}", body[position:]))
     return format_html_join("", "{}", ((part,) for part in parts))

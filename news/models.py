@@ -64,7 +64,15 @@ class NewsItem(TimestampedModel):
     )
     url = models.URLField(_("URL"), max_length=500, blank=True)
     body = models.TextField(
-        _("main text"), help_text=_("The article itself, without page clutter.")
+        _("main text"),
+        help_text=_(
+            "The article itself, without page clutter: for curators only, never shown publicly."
+        ),
+    )
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("What the article reports, in the directory's own words: shown publicly."),
     )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.KOREAN

@@ -11,11 +11,12 @@ from operator import or_
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils.text import slugify
 
 from clusters.models import Cluster
 from orgs.models import Organization, OrganizationName
 
+from .fetch import fetch_article
+from .html import looks_like_html, parse_html
 from .mentions import CLUSTER, ORGANIZATION, MentionMatcher, NameCandidate, Target, name_variants
 from .models import NewsItem, NewsMention
 from .text import ArticleError, ParsedArticle, decode, parse_article
@@ -218,7 +219,7 @@ def news_items_import_files(
     problems: list[NewsImportProblem] = list(unreadable)
     for source, raw in files:
         try:
-            parsed.append((source, parse_article(decode(raw))))
+            parsed.append((source, read_article(raw)))
         except ArticleError as error:
             problems.append(NewsImportProblem(source, str(error)))
     if problems:
@@ -238,17 +239,27 @@ def news_items_import_files(
     return results
 
 
+def read_article(raw: bytes, *, url: str = "") -> ParsedArticle:
+    """An article from a saved file: a web page (HTML) or the page's text."""
+    if looks_like_html(raw):
+        return parse_html(raw, url=url)
+    return parse_article(decode(raw))
+
+
+def news_item_import_url(*, url: str) -> tuple[NewsItem, bool]:
+    """Fetch the article at ``url`` (see news.fetch for what is refused) and import it."""
+    raw, final_url = fetch_article(url)
+    return news_item_import(article=read_article(raw, url=final_url), url=final_url)
+
+
 # --- Organizations named in a news item ----------------------------------------------------
 
 
 def organization_create_from_candidate(*, candidate: NameCandidate) -> Organization:
-    """A new organization named as the article names it, with its abbreviation as an alias."""
-    base = slugify(candidate.abbreviation) or "organization"
-    slug, number = base, 1
-    while Organization.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    organization = Organization(name_ko=candidate.name, kind=candidate.kind, slug=slug)
+    """A draft organization named as the article names it, with its abbreviation as an alias
+    and a readable address from its name; a curator publishes it."""
+    organization = Organization(name_ko=candidate.name, kind=candidate.kind)
+    organization.slug = organization.readable_slug()
     with transaction.atomic():
         organization.full_clean()
         organization.save()

@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from bionet.lib.dates import YEARLESS
+
 
 class ArticleError(ValueError):
     """The text cannot be read as a news article."""
@@ -275,7 +277,7 @@ class StatedDate:
     stated: str
     start: int
     date: datetime.date | None
-    precision: str  # "day", "month", "year" or "unknown", as Agreement.DatePrecision
+    precision: str  # a DatePrecision value: "day", "month_day", "month", "year", "unknown"
     basis: str
     near_event: bool = False
 
@@ -390,6 +392,13 @@ def _resolve(kind: str, match: re.Match, published_on: datetime.date | None):
             return None
         if day is not None and not 1 <= day <= 31:
             return None
+        if pub is None and kind in ("md", "paren_md"):
+            # The month and day are known, the year is not: the curator may know it.
+            return (
+                datetime.date(YEARLESS, month, day),
+                "month_day",
+                _no_year_basis(),
+            )
         if pub is None:
             return None if kind == "d" else (None, "unknown", _no_year_basis())
         if kind == "rel_m":

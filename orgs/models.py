@@ -14,6 +14,7 @@ from bionet.lib.models import (
     TimestampedModel,
     choices_check,
 )
+from bionet.lib.slugs import readable_slug
 
 from .choices import Region
 from .search import GramsField, HasGrams, query_grams, search_columns
@@ -222,6 +223,35 @@ class Organization(BilingualNamed, ReviewedModel, TimestampedModel):
     def get_absolute_url(self):
         return reverse("orgs:organization_detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        organization = super().from_db(db, field_names, values)
+        # The address it was loaded with: a new one leaves a redirect from the old (save()).
+        organization._loaded_slug = organization.__dict__.get("slug")
+        return organization
+
+    def save(self, *args, **kwargs):
+        old_slug = getattr(self, "_loaded_slug", None)
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            OrganizationRedirect.objects.update_or_create(
+                old_slug=old_slug, defaults={"organization": self}
+            )
+            OrganizationRedirect.objects.filter(old_slug=self.slug).delete()
+        self._loaded_slug = self.slug
+
+    def readable_slug(self) -> str:
+        """A new address from its names (see bionet.lib.slugs.readable_slug)."""
+        others = Organization.objects.exclude(pk=self.pk)
+        return readable_slug(
+            english=self.name_en,
+            korean=self.name_ko,
+            taken=lambda slug: (
+                others.filter(slug=slug).exists()
+                or OrganizationRedirect.objects.filter(old_slug=slug).exists()
+            ),
+        )
+
     def clean(self):
         super().clean()
         ancestor = self.parent
@@ -258,6 +288,38 @@ class NameLanguage(models.TextChoices):
     KOREAN = "ko", _("Korean")
     ENGLISH = "en", _("English")
     OTHER = "other", _("Other")
+
+
+class OrganizationRedirectQuerySet(models.QuerySet):
+    def destination(self, old_slug: str) -> "Organization | None":
+        """The published organization that had ``old_slug`` as its address, if any."""
+        moved = self.filter(
+            old_slug=old_slug, organization__review_status=ReviewStatus.PUBLISHED
+        ).select_related("organization")
+        return moved[0].organization if moved else None
+
+
+class OrganizationRedirect(models.Model):
+    """An address an organization had: visitors following an old link are sent on."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=100, unique=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="redirects",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganizationRedirectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.organization.slug}"
 
 
 class OrganizationName(models.Model):

@@ -1,4 +1,5 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
@@ -11,7 +12,7 @@ from news.models import NewsItem
 
 from .exports import ORGANIZATION_COLUMNS, organization_rows
 from .filters import OrganizationFilterSet
-from .models import Organization
+from .models import Organization, OrganizationRedirect
 
 # An organization's page shows the newest of its agreements and sources and its most frequent
 # partners, and links to the full lists, so that it stays as fast for a national agency with
@@ -45,6 +46,15 @@ class OrganizationDetailView(DetailView):
 
     def get_queryset(self):
         return Organization.objects.published().for_detail()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = OrganizationRedirect.objects.destination(kwargs["slug"])
+            if moved is None:
+                raise
+            return redirect(moved, permanent=True)
 
     def get_context_data(self, **kwargs):
         agreements = Agreement.objects.published().involving(self.object)

@@ -12,6 +12,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from network.triggers import ensure_sqlite_triggers
+
 # Before the move, and before organizations and agreements had a review status.
 BEFORE_THE_MOVE = [("news", None), ("network", None), ("orgs", "0005_kind_region_name_index")]
 
@@ -124,6 +126,7 @@ def migrated_back():
     the tests after this one find the schema they expect."""
     yield migrate(BEFORE_THE_MOVE)
     migrate(latest())
+    ensure_sqlite_triggers()  # as after `manage.py migrate`: the tests after this one count
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

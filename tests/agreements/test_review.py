@@ -5,6 +5,7 @@ from collections import deque
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementParty
@@ -97,7 +98,7 @@ def test_a_draft_party_cannot_join_a_published_agreement(unpublished):
     party = AgreementParty(
         agreement=AgreementFactory(), organization=unpublished["organization"], role="signatory"
     )
-    with pytest.raises(Exception, match="not published yet"):
+    with pytest.raises(ValidationError, match="아직 게시되지 않았습니다"):
         party.full_clean()
 
 

@@ -80,9 +80,10 @@ def test_the_change_page_highlights_and_links_the_mentions(admin_client):
     content = response.content.decode()
     org_url = reverse("admin:orgs_organization_change", args=[snuh.pk])
     assert (
-        f'<mark class="mention"><a href="{org_url}" title="서울대학교병원">서울대병원</a></mark>'
-        in content
+        f'<mark class="mention mention-organization"><a href="{org_url}" title="서울대학교병원">'
+        "서울대병원</a></mark>" in content
     )
+    assert 'class="mention-legend"' in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
     assert "<script>alert(1)</script>" not in content
     assert reverse("admin:agreements_agreement_from_news", args=[item.pk]) in content
@@ -123,8 +124,10 @@ def test_creating_an_organization_from_a_name_adds_it_with_its_abbreviation(admi
     )
     organization = Organization.objects.get(name_ko="서울산업진흥원")
     assert response.status_code == 302
-    assert response.url == reverse("admin:orgs_organization_change", args=[organization.pk])
-    assert organization.slug == "sba"
+    # Back to the news item, where the next name or the agreement waits.
+    assert response.url == reverse("admin:news_newsitem_change", args=[item.pk])
+    assert organization.slug == "seoulsaneopjinheungwon"
+    assert organization.review_status == "draft"
     assert list(organization.names.values_list("name", "kind")) == [("SBA", "acronym")]
     assert list(item.mentions.values_list("organization", flat=True)) == [organization.pk] * 2
 
@@ -145,6 +148,29 @@ def draft_page(client, item):
     return client.get(reverse("admin:agreements_agreement_from_news", args=[item.pk]))
 
 
+def draft_data(page, **fields):
+    """The draft form as the page offers it, with ``fields`` changed; ``parties`` (a dict of
+    organization pk -> role) ticks exactly those."""
+    parties = fields.pop("parties", None)
+    form, formset = page.context["form"], page.context["parties"]
+    data = {
+        "title": form.initial["title"],
+        "kind": form.initial["kind"],
+        "status": "concluded",
+        "stated_date": form.initial["stated_date"],
+        "parties-TOTAL_FORMS": str(len(formset.forms)),
+        "parties-INITIAL_FORMS": str(len(formset.forms)),
+        **fields,
+    }
+    for index, row in enumerate(formset.forms):
+        pk = row.initial["organization"]
+        data[f"parties-{index}-organization"] = pk
+        data[f"parties-{index}-role"] = (parties or {}).get(pk, row.initial["role"])
+        if (pk in parties) if parties is not None else row.initial["include"]:
+            data[f"parties-{index}-include"] = "on"
+    return data
+
+
 def test_the_agreement_draft_is_prefilled_from_the_news_item(admin_client, seed):
     services.mentions_refresh()
     item = NewsItem.objects.get(title__startswith="보산진")
@@ -152,10 +178,16 @@ def test_the_agreement_draft_is_prefilled_from_the_news_item(admin_client, seed)
     assert response.status_code == 200
     form = response.context["form"]
     assert form.initial["title"] == item.title
-    parties = Organization.objects.filter(pk__in=form.initial["organizations"])
-    assert {"한국보건산업진흥원", "서울대학교병원", "보건복지부"} <= set(
-        parties.values_list("name_ko", flat=True)
-    )
+    assert form.initial["kind"] == "event"
+    proposed = {
+        row.named.name_ko: (row.initial["include"], row.initial["role"])
+        for row in response.context["parties"].forms
+    }
+    # The hosts are ticked with their role; the venue is listed, unticked.
+    assert proposed["한국보건산업진흥원"] == (True, "host")
+    # The article also reports its designation, where it is the designee: either is its role.
+    assert proposed["서울대학교병원"] in [(True, "host"), (True, "designee")]
+    assert proposed["캠브리지 혁신 센터"][0] is False
     chosen = form.dates[int(form.initial["stated_date"])]
     assert (chosen.stated, chosen.date, chosen.precision) == (
         "지난 7일(현지시간)",
@@ -167,23 +199,19 @@ def test_the_agreement_draft_is_prefilled_from_the_news_item(admin_client, seed)
 def test_creating_the_agreement_cites_the_news_item_with_its_date(admin_client, seed):
     services.mentions_refresh()
     item = NewsItem.objects.get(title__startswith="보산진")
-    form = draft_page(admin_client, item).context["form"]
+    page = draft_page(admin_client, item)
     khidi = Organization.objects.get(name_ko="한국보건산업진흥원")
     snuh = Organization.objects.get(name_ko="서울대학교병원")
     response = admin_client.post(
         reverse("admin:agreements_agreement_from_news", args=[item.pk]),
-        {
-            "title": "보스턴-서울 바이오&AI 나이트",
-            "kind": "event",
-            "status": "concluded",
-            "organizations": [khidi.pk, snuh.pk],
-            "role": "host",
-            "stated_date": form.initial["stated_date"],
-        },
+        draft_data(
+            page, title="보스턴-서울 바이오&AI 나이트", parties={khidi.pk: "host", snuh.pk: "host"}
+        ),
     )
     agreement = Agreement.objects.get(title="보스턴-서울 바이오&AI 나이트")
     assert response.status_code == 302
-    assert response.url == reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    assert response.url == reverse("admin:news_newsitem_change", args=[item.pk])
+    assert agreement.review_status == "draft"
     assert list(agreement.sources.all()) == [item]
     assert set(agreement.parties.values_list("organization__name_ko", "role")) == {
         ("한국보건산업진흥원", "host"),
@@ -197,43 +225,95 @@ def test_creating_the_agreement_cites_the_news_item_with_its_date(admin_client, 
     assert "2024.11.11" in agreement.date_basis
 
 
-def test_without_a_publication_date_the_year_stays_unknown(admin_client, seed):
+def test_without_a_publication_date_the_month_and_day_stay_and_the_year_is_unknown(
+    admin_client, seed
+):
     services.mentions_refresh()
     item = NewsItem.objects.get(title__startswith="마곡산업단지")
-    form = draft_page(admin_client, item).context["form"]
-    organizations = list(form.fields["organizations"].queryset.values_list("pk", flat=True))
     admin_client.post(
         reverse("admin:agreements_agreement_from_news", args=[item.pk]),
-        {
-            "title": "산학협력 업무 협약",
-            "kind": "mou",
-            "status": "concluded",
-            "organizations": organizations,
-            "role": "signatory",
-            "stated_date": form.initial["stated_date"],
-        },
+        draft_data(draft_page(admin_client, item), title="산학협력 업무 협약"),
     )
     agreement = Agreement.objects.get(title="산학협력 업무 협약")
-    assert (agreement.date, agreement.date_precision, agreement.date_stated) == (
-        None,
-        "unknown",
-        "5월 22일",
+    assert (agreement.date.month, agreement.date.day, agreement.date_precision) == (
+        5,
+        22,
+        "month_day",
     )
+    assert agreement.date_stated == "5월 22일"
+    assert agreement.date_display() == "5월 22일 (연도 미상)"
+    assert agreement.date_iso == "05-22"
+
+
+def test_the_curator_adds_the_year_with_its_basis(admin_client, seed):
+    services.mentions_refresh()
+    item = NewsItem.objects.get(title__startswith="마곡산업단지")
+    page = draft_page(admin_client, item)
+    url = reverse("admin:agreements_agreement_from_news", args=[item.pk])
+
+    refused = admin_client.post(url, draft_data(page, title="산학협력 업무 협약", year="2019"))
+    assert refused.status_code == 200
+    assert "year_basis" in refused.context["form"].errors
+
+    admin_client.post(
+        url,
+        draft_data(
+            page,
+            title="산학협력 업무 협약",
+            year="2019",
+            year_basis="다른 매체가 같은 보도자료를 2019-05-22에 보도",
+        ),
+    )
+    agreement = Agreement.objects.get(title="산학협력 업무 협약")
+    assert (agreement.date, agreement.date_precision) == (datetime.date(2019, 5, 22), "day")
+    assert "2019-05-22에 보도" in agreement.date_basis
+
+
+def test_the_draft_proposes_the_parties_the_article_states_not_its_venue_or_city(
+    admin_client, seed
+):
+    services.mentions_refresh()
+    item = NewsItem.objects.get(title__startswith="마곡산업단지")
+    rows = draft_page(admin_client, item).context["parties"].forms
+    ticked = {row.named.name_ko for row in rows if row.initial["include"]}
+    assert {"서울산업진흥원", "이화여자대학교의료원", "이화여자대학교 산학협력단"} <= ticked
+    assert "이대서울병원" not in ticked
+    venue = next(row for row in rows if row.named.name_ko == "이대서울병원")
+    assert venue.proposal.reason == "venue" and "대강당" in venue.proposal.sentence
+
+
+def test_an_existing_agreement_citing_the_item_is_offered_instead_of_a_second_one(
+    admin_client, seed
+):
+    services.mentions_refresh()
+    item = NewsItem.objects.get(title__startswith="마곡산업단지")
+    existing = Agreement.objects.get(sources=item)
+    page = draft_page(admin_client, item)
+    assert list(page.context["same_event"]) == [existing]
+    cite = reverse("admin:agreements_agreement_cite", args=[existing.pk, item.pk])
+    assert cite in page.content.decode()
+
+
+def test_citing_the_item_in_an_existing_agreement_adds_a_source_and_returns(admin_client, seed):
+    item = NewsItemFactory(title="같은 협약, 다른 매체")
+    existing = Agreement.objects.get(title__startswith="바이오 특화 서울")
+    response = admin_client.post(
+        reverse("admin:agreements_agreement_cite", args=[existing.pk, item.pk])
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:news_newsitem_change", args=[item.pk])
+    assert item in existing.sources.all()
+    assert Agreement.objects.filter(title__startswith="바이오 특화 서울").count() == 1
 
 
 def test_an_agreement_draft_with_one_party_is_refused(admin_client, in_english):
     organization = OrganizationFactory(name_ko="한국보건산업진흥원")
     item = NewsItemFactory(body="한국보건산업진흥원은 행사를 열었다.")
     services.mentions_refresh(news_items=[item])
+    page = draft_page(admin_client, item)
     response = admin_client.post(
         reverse("admin:agreements_agreement_from_news", args=[item.pk]),
-        {
-            "title": "행사",
-            "kind": "event",
-            "status": "concluded",
-            "organizations": [organization.pk],
-            "role": "host",
-        },
+        draft_data(page, title="행사", parties={organization.pk: "host"}),
     )
     assert response.status_code == 200
     assert "at least two organizations" in response.content.decode()

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import translation
 
 from news import fetch
 from news.fetch import MAX_BODY_BYTES, FetchError, fetch_article, is_public_address
@@ -93,6 +94,13 @@ class PageHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         pass
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English."""
+    with translation.override("en"):
+        yield
 
 
 def start_server(tls_context: ssl.SSLContext | None = None):

@@ -5,12 +5,20 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from news.html import MAX_PAGE_BYTES, looks_like_html, parse_html
 from news.text import ArticleError
 
 PAGES = Path(__file__).parent.parent / "data" / "pages"
 SEEDS = Path(__file__).parent.parent / "data" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English."""
+    with translation.override("en"):
+        yield
 
 
 def read_page(name: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from bionet.lib.dates import YEARLESS
 from news.models import NewsItem
 from news.text import (
     MAX_ARTICLE_BYTES,
@@ -126,7 +127,7 @@ def test_it_refuses_text_without_an_article():
             datetime.date(2023, 5, 22),
             "day",
         ),
-        ("5월 22일 협약을 체결했다", None, "5월 22일", None, "unknown"),
+        ("5월 22일 협약을 체결했다", None, "5월 22일", datetime.date(YEARLESS, 5, 22), "month_day"),
         (
             "협약을 체결(3.11)하고",
             datetime.date(2022, 3, 14),
@@ -134,7 +135,7 @@ def test_it_refuses_text_without_an_article():
             datetime.date(2022, 3, 11),
             "day",
         ),
-        ("협약을 체결(3.11)하고", None, "3.11", None, "unknown"),
+        ("협약을 체결(3.11)하고", None, "3.11", datetime.date(YEARLESS, 3, 11), "month_day"),
         (
             "지난 7일(현지시간) 개최",
             datetime.date(2024, 11, 11),
