@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -5,7 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -47,8 +49,58 @@ class AtLeastInlineFormSet(forms.BaseInlineFormSet):
 
 
 class AgreementPartyInlineFormSet(AtLeastInlineFormSet):
+    """At least two parties, and a warning when the agreement looks like one the directory
+    already has (same parties about the same time, or the same source), until the curator
+    confirms it is another event."""
+
     field, minimum, code = "organization", 2, "too_few_parties"
     message = _("An agreement links at least two organizations: add another party.")
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.data.get("confirm_same_event"):
+            return
+        kept = [form.cleaned_data for form in self.forms if form.cleaned_data]
+        organizations = [row["organization"].pk for row in kept if not row.get("DELETE")]
+        agreement = self.instance
+        same_event = Agreement.objects.likely_same_event(
+            organization_ids=organizations,
+            date=agreement.date if agreement.date_precision == "day" else None,
+            news_items=cited_news_items(self.data),
+            exclude=agreement.pk,
+        )
+        if same_event:
+            raise ValidationError(
+                format_html(
+                    "{} {}",
+                    _("This looks like an event the directory already has:"),
+                    format_html_join(
+                        ", ",
+                        '<a href="{}">{}</a> ({})',
+                        (
+                            (
+                                reverse("admin:agreements_agreement_change", args=[other.pk]),
+                                other.title,
+                                other.date_display(),
+                            )
+                            for other in same_event
+                        ),
+                    ),
+                )
+                + " "
+                + _("If it is another event, tick “Save as another event” and save again."),
+                code="same_event",
+            )
+
+
+def cited_news_items(data) -> list[int]:
+    """The news items an agreement's form cites (the citation rows not deleted)."""
+    cited = []
+    for key, value in data.items():
+        match = re.fullmatch(r"citations-(\d+)-newsitem", key)
+        if match and value.isdigit() and not data.get(f"citations-{match[1]}-DELETE"):
+            cited.append(int(value))
+    return cited
 
 
 class AgreementSourceInlineFormSet(AtLeastInlineFormSet):
@@ -71,6 +123,12 @@ class AgreementSourceInline(admin.TabularInline):
 
 
 class AgreementAdminForm(forms.ModelForm):
+    confirm_same_event = forms.BooleanField(
+        label=_("Save as another event"),
+        required=False,
+        help_text=_("Tick when the directory warns of a likely duplicate that is not one."),
+    )
+
     class Meta:
         model = Agreement
         fields = [
@@ -85,6 +143,8 @@ class AgreementAdminForm(forms.ModelForm):
             "date_basis",
             "place",
             "summary",
+            "summary_en",
+            "review_status",
         ]
 
 
@@ -118,8 +178,9 @@ class AgreementAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
             _("When and where"),
             {"fields": ["date", "date_precision", "date_stated", "date_basis", "place"]},
         ),
-        (_("Content"), {"fields": ["summary"]}),
+        (_("Content"), {"fields": ["summary", "summary_en"]}),
         ReviewAdminMixin.review_fieldset,
+        (_("Likely duplicates"), {"fields": ["confirm_same_event"]}),
     ]
 
     def publish_record(self, agreement, user):
@@ -211,7 +272,7 @@ class AgreementAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
         same_event = Agreement.objects.likely_same_event(
             organization_ids=chosen or [proposal.pk for proposal in proposals],
             date=best.date if best and best.precision == "day" else None,
-            news_item=news_item,
+            news_items=[news_item],
         ).prefetch_related("parties__organization")
         context = {
             **self.admin_site.each_context(request),

@@ -109,17 +109,17 @@ class AgreementQuerySet(ReviewedQuerySet):
         return news_items.filter(pk__in=citations.values("newsitem"))
 
     def likely_same_event(
-        self, *, organization_ids, date=None, news_item=None, exclude=None, limit: int = 10
+        self, *, organization_ids, date=None, news_items=(), exclude=None, limit: int = 10
     ):
-        """Agreements probably recording the event being entered: those already citing
-        ``news_item``, and those sharing two of its parties (both, if it names two) with a
+        """Agreements probably recording the event being entered: those already citing one of
+        ``news_items``, and those sharing two of its parties (both, if it names two) with a
         date within SAME_EVENT_DAYS of ``date`` or no date; any date when ``date`` is None.
         Most shared parties first."""
         organization_ids = set(organization_ids)
         shared_needed = min(2, len(organization_ids))
         condition = Q(pk__in=[])
-        if news_item is not None:
-            citing = AgreementSource.objects.filter(newsitem=news_item).values("agreement")
+        if news_items:
+            citing = AgreementSource.objects.filter(newsitem__in=news_items).values("agreement")
             condition |= Q(pk__in=citing)
         if shared_needed:
             sharing = (

@@ -277,6 +277,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 100
 CACHES = {"default": env_cache("DJANGO_CACHE_URL", "locmem://")}
 NETWORK_CACHE_SECONDS = env_int("NETWORK_CACHE_SECONDS", 24 * 60 * 60, minimum=1)
 NETWORK_DRAWING_NODES = env_int("NETWORK_DRAWING_NODES", 150, minimum=2)
+
+# Fetching an article refuses private, loopback and link-local addresses (news/fetch.py).
+# Tests serve saved pages on 127.0.0.1 and set this; it is never read from the environment.
+NEWS_FETCH_ALLOW_PRIVATE_ADDRESSES = False
 NETWORK_PARTIES_PER_REQUEST = env_int("NETWORK_PARTIES_PER_REQUEST", 50_000, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

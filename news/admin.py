@@ -97,11 +97,12 @@ class NewsItemAdmin(SimpleHistoryAdmin):
 
     list_display = ["title", "outlet", "reporter", "published_on"]
     list_filter = ["outlet", "language"]
-    search_fields = ["title", "outlet", "reporter", "body"]
+    search_fields = ["title", "outlet", "reporter", "summary", "body"]
     date_hierarchy = "published_on"
     readonly_fields = ["mentions_display", "new_names_display"]
     fieldsets = [
         (None, {"fields": ["title", "outlet", "reporter", "published_on", "url", "language"]}),
+        (_("Summary"), {"fields": ["summary"]}),
         (_("Main text"), {"fields": ["body"]}),
         (_("Names in the main text"), {"fields": ["mentions_display", "new_names_display"]}),
     ]

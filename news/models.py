@@ -65,8 +65,10 @@ class NewsItem(TimestampedModel):
     url = models.URLField(_("URL"), max_length=500, blank=True)
     body = models.TextField(
         _("main text"),
+        blank=True,
         help_text=_(
-            "The article itself, without page clutter: for curators only, never shown publicly."
+            "The article itself, without page clutter: for curators only, never shown publicly. "
+            "Empty for a news item known by its citation only."
         ),
     )
     summary = models.TextField(

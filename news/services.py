@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -248,7 +249,7 @@ def read_article(raw: bytes, *, url: str = "") -> ParsedArticle:
 
 def news_item_import_url(*, url: str) -> tuple[NewsItem, bool]:
     """Fetch the article at ``url`` (see news.fetch for what is refused) and import it."""
-    raw, final_url = fetch_article(url)
+    raw, final_url = fetch_article(url, allow_private=settings.NEWS_FETCH_ALLOW_PRIVATE_ADDRESSES)
     return news_item_import(article=read_article(raw, url=final_url), url=final_url)
 
 

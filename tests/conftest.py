@@ -1,4 +1,6 @@
+import http.server
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,23 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+class _SavedPages(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(Path(__file__).parent / "data" / "pages"), **kwargs)
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def saved_pages_server():
+    """The saved news pages of tests/data/pages served on 127.0.0.1, as a news site would:
+    ``saved_pages_server.url("biohealth_article.html")``."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SavedPages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = lambda name: f"http://127.0.0.1:{server.server_port}/{name}"
+    yield server
+    server.shutdown()

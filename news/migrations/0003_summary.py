@@ -23,11 +23,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalnewsitem',
             name='body',
-            field=models.TextField(help_text='The article itself, without page clutter: for curators only, never shown publicly.', verbose_name='main text'),
+            field=models.TextField(blank=True, help_text='The article itself, without page clutter: for curators only, never shown publicly. Empty for a news item known by its citation only.', verbose_name='main text'),
         ),
         migrations.AlterField(
             model_name='newsitem',
             name='body',
-            field=models.TextField(help_text='The article itself, without page clutter: for curators only, never shown publicly.', verbose_name='main text'),
+            field=models.TextField(blank=True, help_text='The article itself, without page clutter: for curators only, never shown publicly. Empty for a news item known by its citation only.', verbose_name='main text'),
         ),
     ]

@@ -1,11 +1,14 @@
 """The curators' admin: changelists load, search reaches aliases, bad agreements are refused."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from agreements.models import Agreement
 from tests.factories import (
+    AgreementFactory,
     AgreementPartyFactory,
     ClusterMembershipFactory,
     NewsItemFactory,
@@ -143,3 +146,23 @@ def test_curators_can_add_organizations_but_not_delete_them_or_see_users(curator
     delete_url = reverse("admin:orgs_organization_delete", args=[organization.pk])
     assert curator_client.get(delete_url).status_code == 403
     assert curator_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_saving_a_likely_duplicate_warns_until_confirmed(admin_client):
+    source = NewsItemFactory()
+    first, second = OrganizationFactory(), OrganizationFactory()
+    existing = AgreementFactory(title="기존 협약", date=datetime.date(2022, 3, 10))
+    for organization in (first, second):
+        AgreementPartyFactory(agreement=existing, organization=organization)
+    data = agreement_form([source], [(first, "signatory"), (second, "signatory")])
+
+    warned = admin_client.post(reverse("admin:agreements_agreement_add"), data)
+
+    assert warned.status_code == 200
+    assert "기존 협약" in warned.content.decode()
+    assert Agreement.objects.count() == 1
+    saved = admin_client.post(
+        reverse("admin:agreements_agreement_add"), {**data, "confirm_same_event": "on"}
+    )
+    assert saved.status_code == 302
+    assert Agreement.objects.count() == 2

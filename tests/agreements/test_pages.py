@@ -81,7 +81,9 @@ def test_synthetic_records_carry_a_visible_badge(client):
     assert "badge-synthetic" in html
 
 
-def test_the_news_list_and_page_show_metadata_text_and_citing_records(client, seed):
+def test_the_news_list_and_page_show_the_citation_and_citing_records_not_the_text(
+    client, seed
+):
     response = client.get("/news/")
     assert len(response.context["object_list"]) == 5
     news_item = NewsItem.objects.get(title__startswith="서울시, 세계 5위")
@@ -89,7 +91,9 @@ def test_the_news_list_and_page_show_metadata_text_and_citing_records(client, se
     response = client.get(news_item.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
-    assert news_item.body[:40] in html
+    # A citation, not a reprint: the article's text stays in the admin.
+    assert news_item.title in html
+    assert news_item.body[:40] not in html
     assert [a.kind for a in response.context["agreements"]] == ["loi"]
     assert "김세길" in html  # the reporter
 

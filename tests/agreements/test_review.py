@@ -1,8 +1,5 @@
 """Drafts and review: contributors draft, curators publish, visitors see published records only."""
 
-import re
-from collections import deque
-
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
@@ -10,6 +7,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement, AgreementParty
 from orgs.models import Organization
+from tests.crawling import crawl
 from tests.factories import AgreementFactory, AgreementPartyFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +21,6 @@ UNPUBLISHED_MARKERS = [
     "철회된협약",
     "/organizations/draft-only-institute/",
 ]
-LINK = re.compile(r'href="(/[^"#]*)"')
 EXPORTS = [
     "/agreements.csv",
     "/partnerships.csv",
@@ -58,25 +55,6 @@ def unpublished(seed):
     for slug in ("khidi", "kribb"):
         AgreementPartyFactory(agreement=withdrawn, organization=Organization.objects.get(slug=slug))
     return {"organization": draft_organization, "draft": draft, "withdrawn": withdrawn}
-
-
-def crawl(client, start_paths, limit=600):
-    """Every internal page reachable from ``start_paths`` (admin left out), with its body."""
-    seen, queue, pages = set(start_paths), deque(start_paths), {}
-    while queue and len(pages) < limit:
-        path = queue.popleft()
-        response = client.get(path)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        pages[path] = (response.status_code, body.decode("utf-8", "replace"))
-        if "html" not in response.get("Content-Type", ""):
-            continue
-        for link in LINK.findall(pages[path][1]):
-            link = link.replace("&amp;", "&")
-            if link.startswith(("/admin/", "/static/")) or link in seen:
-                continue
-            seen.add(link)
-            queue.append(link)
-    return pages
 
 
 def test_no_public_page_or_export_shows_an_unpublished_record(client, unpublished):

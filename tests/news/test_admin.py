@@ -340,3 +340,40 @@ def test_a_curator_can_import_and_draft(client):
     item = NewsItemFactory()
     assert client.get(reverse("admin:news_newsitem_import")).status_code == 200
     assert draft_page(client, item).status_code == 200
+
+
+def test_an_article_is_imported_from_its_address(admin_client, saved_pages_server, settings):
+    settings.NEWS_FETCH_ALLOW_PRIVATE_ADDRESSES = True  # the test's news site is on 127.0.0.1
+    url = saved_pages_server.url("biohealth_article.html")
+
+    response = admin_client.post(reverse("admin:news_newsitem_import"), {"url": url})
+
+    item = NewsItem.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("admin:news_newsitem_change", args=[item.pk])
+    assert (item.outlet, item.published_on, item.url) == (
+        "바이오헬스뉴스",
+        datetime.date(2024, 11, 11),
+        url,
+    )
+    assert item.title.startswith("오송재단·대구경북첨복재단")
+
+
+def test_a_private_address_is_refused_with_its_reason(admin_client, in_english):
+    response = admin_client.post(
+        reverse("admin:news_newsitem_import"), {"url": "http://127.0.0.1:9/article"}
+    )
+    assert response.status_code == 200
+    assert "not a public internet address" in response.content.decode()
+    assert not NewsItem.objects.exists()
+
+
+def test_a_saved_web_page_is_imported_like_a_text_file(admin_client):
+    page = Path(__file__).parent.parent / "data" / "pages" / "regional_article.html"
+    upload_page = SimpleUploadedFile(page.name, page.read_bytes(), content_type="text/html")
+
+    response = admin_client.post(reverse("admin:news_newsitem_import"), {"files": [upload_page]})
+
+    assert response.status_code == 302
+    item = NewsItem.objects.get()
+    assert item.body and "<" not in item.body
