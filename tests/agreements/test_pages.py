@@ -81,9 +81,7 @@ def test_synthetic_records_carry_a_visible_badge(client):
     assert "badge-synthetic" in html
 
 
-def test_the_news_list_and_page_show_the_citation_and_citing_records_not_the_text(
-    client, seed
-):
+def test_the_news_list_and_page_show_the_citation_and_citing_records_not_the_text(client, seed):
     response = client.get("/news/")
     assert len(response.context["object_list"]) == 5
     news_item = NewsItem.objects.get(title__startswith="서울시, 세계 5위")
