@@ -269,6 +269,50 @@ NOT_INSTITUTIONS = frozenset(
         "제약바이오",
     ]
 )
+# Words before an institution ending that make it a kind of body, not a name: "특화연구소",
+# "대학병원", "협력기관 산하 연구소".
+GENERIC_STEMS = frozenset(
+    [
+        "특화",
+        "부설",
+        "산하",
+        "소속",
+        "지정",
+        "해당",
+        "국내",
+        "전국",
+        "주요",
+        "관련",
+        "지역",
+        "공공",
+        "국공립",
+        "민간",
+        "대형",
+        "종합",
+        "상급종합",
+        "대학",
+        "협력",
+        "전문",
+        "거점",
+        "참여",
+        "연구",
+        "입주",
+        "기업부설",
+    ]
+)
+# Who heads a body, as articles introduce it: "삼성바이오로직스(대표 존 림)".
+HEAD_TITLES = (
+    "대표이사|대표|회장|사장|원장|이사장|총장|병원장|의료원장|청장|장관|시장|도지사|군수|구청장"
+    "|센터장|단장|소장|위원장|본부장"
+)
+HEADED_NAME_RE = re.compile(
+    rf"(?<![가-힣A-Za-z0-9])(?P<name>[가-힣][가-힣A-Za-z0-9]{{1,30}})\s*\((?P<title>{HEAD_TITLES})\s"
+)
+COMPANY_MARK_RE = re.compile(
+    r"(?:㈜|\(주\)|주식회사)\s*(?P<after>[가-힣A-Za-z][가-힣A-Za-z0-9]{1,30})"
+    r"|(?P<before>[가-힣A-Za-z][가-힣A-Za-z0-9]{1,30})\s*(?:㈜|\(주\))"
+)
+COMPANY_HEADS = frozenset(["대표이사", "대표", "회장", "사장"])
 WORD_RE = re.compile(r"[가-힣A-Za-z0-9&]+")
 ABBREVIATION_RE = re.compile(
     r"(?<![A-Za-z0-9])(?P<abbr>[A-Z][A-Za-z0-9&\-]{1,11})\s*"
@@ -310,10 +354,21 @@ def strip_particle(word: str) -> str:
 def _institution_ending(word: str) -> str:
     for ending, _kind in INSTITUTION_ENDINGS:
         if word.endswith(ending):
-            # A bare ending ("진흥원 관계자", "병원") names no one in particular.
+            # A bare ending ("진흥원 관계자", "병원") names no one in particular, and neither
+            # does a kind of body ("특화연구소", "대학병원").
             minimum = len(ending) + (2 if len(ending) == 1 else 1)
-            return ending if len(word) >= minimum else ""
+            if len(word) < minimum or word[: -len(ending)] in GENERIC_STEMS:
+                return ""
+            return ending
     return ""
+
+
+def _is_generic(name: str) -> bool:
+    """A kind of body ("특화연구소") rather than a name."""
+    return any(
+        name.endswith(ending) and name[: -len(ending)] in GENERIC_STEMS
+        for ending, _kind in INSTITUTION_ENDINGS
+    )
 
 
 def find_new_names(
@@ -327,13 +382,13 @@ def find_new_names(
 
     found: dict[str, NameCandidate] = {}
 
-    def add(name: str, start: int, abbreviation: str = "") -> None:
+    def add(name: str, start: int, abbreviation: str = "", kind: str = "") -> None:
         name = " ".join(name.split())
         if name in NOT_INSTITUTIONS or is_known(name) or (abbreviation and is_known(abbreviation)):
             return
         existing = found.get(name)
         if existing is None or (abbreviation and not existing.abbreviation):
-            found[name] = NameCandidate(name, guess_kind(name), abbreviation, start)
+            found[name] = NameCandidate(name, kind or guess_kind(name), abbreviation, start)
 
     for pattern in (ABBREVIATION_RE, REVERSE_ABBREVIATION_RE):
         for match in pattern.finditer(text):
@@ -342,6 +397,19 @@ def find_new_names(
                 continue  # "플랫폼(NSTRI)": an abbreviation, but not of an institution.
             if not overlaps(match.start("full"), match.end("full")):
                 add(full, match.start("full"), match["abbr"])
+    # Names introduced with their head, or marked as companies, whatever their ending.
+    for match in HEADED_NAME_RE.finditer(text):
+        name = match["name"]
+        if not overlaps(match.start("name"), match.end("name")) and not _is_generic(name):
+            kind = guess_kind(name)
+            if kind == "other" and match["title"] in COMPANY_HEADS:
+                kind = "company"
+            add(name, match.start("name"), kind=kind)
+    for match in COMPANY_MARK_RE.finditer(text):
+        group = "after" if match["after"] else "before"
+        name = strip_particle(match[group])
+        if not overlaps(match.start(group), match.start(group) + len(name)):
+            add(name, match.start(group), kind="company")
     for match in WORD_RE.finditer(text):
         word = strip_particle(match.group(0))
         if not any(is_hangul(char) for char in word) or not _institution_ending(word):

@@ -259,3 +259,20 @@ def test_every_expected_organization_is_in_the_seed_fixture():
     for title, lists in expected.items():
         assert set(lists["organizations"]) <= known, title
         assert set(lists["clusters"]) <= known, title
+
+
+def test_a_kind_of_body_is_not_proposed_as_a_new_name():
+    text = "복지부 지정 특화연구소인 서울대병원, 국내 대학병원과 종합병원 관계자가 참석했다."
+    names = [candidate.name for candidate in find_new_names(text, [], lambda name: False)]
+    assert "특화연구소" not in names and "대학병원" not in names and "종합병원" not in names
+    assert "서울대병원" in names
+
+
+def test_a_company_named_with_its_head_or_marked_as_one_is_proposed():
+    text = "삼성바이오로직스(대표 존 림)와 ㈜에이비엘바이오, 셀트리온(주)이 협약을 맺었다."
+    found = {c.name: c.kind for c in find_new_names(text, [], lambda name: False)}
+    assert found == {
+        "삼성바이오로직스": "company",
+        "에이비엘바이오": "company",
+        "셀트리온": "company",
+    }
