@@ -21,10 +21,9 @@ setup: $(INSTALLED)
 
 db: setup
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py loaddata fixtures/seed.json
-	$(BIN)/python manage.py refresh_mentions
+	$(BIN)/python manage.py load_directory
 
-## Sets everything up and serves the seed data on http://$(HOST):$(PORT)/
+## Sets everything up and serves the directory data on http://$(HOST):$(PORT)/
 run: db
 	$(BIN)/python manage.py create_local_admin --url http://$(HOST):$(PORT)/admin/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

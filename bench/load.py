@@ -2,7 +2,7 @@
 Load test: gunicorn (2 workers, production settings) on PostgreSQL, driven by wrk.
 
     .ci/with-postgres .venv/bin/python bench/load.py           # 2,000 orgs, 20,000 agreements
-    .ci/with-postgres .venv/bin/python bench/load.py --orgs 0  # the seed data only
+    .ci/with-postgres .venv/bin/python bench/load.py --orgs 0  # the directory data only
 
 On a database that DATABASE_URL names (PostgreSQL only; `.ci/with-postgres` starts a throwaway
 one), it migrates, loads the seed data, generates synthetic records
@@ -72,10 +72,10 @@ def ensure_wrk() -> str:
 
 
 def prepare_data(organizations: int, agreements: int, seed: int) -> None:
-    """Migrate, load the seed data and add synthetic records unless some are there already."""
+    """Migrate, load the directory data and add synthetic records unless some are there
+    already."""
     manage("migrate", "--no-input", "--verbosity", "0")
-    manage("loaddata", "fixtures/seed.json", "--verbosity", "0")
-    manage("refresh_mentions", "--verbosity", "0")
+    manage("load_directory", "--verbosity", "0")
     import django
 
     django.setup()

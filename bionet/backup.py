@@ -14,6 +14,8 @@ from clusters.models import Cluster, ClusterMembership
 from news.models import NewsItem
 from orgs.models import Organization, OrganizationName
 
+from .models import LoadedRecord
+
 # In an order that restores without forward references (foreign keys are checked at commit
 # anyway, so the order is for readers of the file).
 DIRECTORY_MODELS = [
@@ -25,6 +27,9 @@ DIRECTORY_MODELS = [
     Agreement,
     AgreementParty,
     AgreementSource,
+    # What the directory data loaded: restored, so that loading it again brings back nothing
+    # a curator deleted.
+    LoadedRecord,
 ]
 
 
@@ -40,6 +45,7 @@ def curated_querysets():
         Agreement: curated,
         AgreementParty: Q(agreement__is_synthetic=False) & Q(organization__is_synthetic=False),
         AgreementSource: Q(agreement__is_synthetic=False) & Q(newsitem__is_synthetic=False),
+        LoadedRecord: Q(),
     }
     return [
         (model._meta.label, model._default_manager.filter(filters[model]).order_by("pk"))

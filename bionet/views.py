@@ -36,7 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "counts": counts,
-            "clusters": with_agreement_counts(Cluster.objects.for_list())[:HOME_CLUSTERS],
+            "clusters": with_agreement_counts(Cluster.objects.for_list()).order_by(
+                "-agreement_count", "name_ko", "pk"
+            )[:HOME_CLUSTERS],
             "latest_agreements": Agreement.objects.published().for_list()[:LATEST_AGREEMENTS],
             "search_form": SearchForm(),
         },

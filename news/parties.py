@@ -242,6 +242,13 @@ def _names(body: str, mentions: Iterable[MentionLike]) -> list[_Name]:
     return names
 
 
+# What may stand between a name's opening parenthesis and the name it is glossed with:
+# "SBA(서울산업진흥원)", "오송첨단의료산업진흥재단(이하 오송재단)", "(이하 ‘오송재단’)".
+GLOSS_OPENING_RE = re.compile(r"\s*(?:이하\s*)?[‘'\"“]?\s*")
+# A short name defined in parentheses that the directory may not know: "(이하 첨복재단)".
+SHORT_NAME_GLOSS_RE = re.compile(r"\(\s*이하[^()]{1,30}\)")
+
+
 def _merge_glosses(body: str, names: list[_Name]) -> list[_Name]:
     merged: list[_Name] = []
     index = 0
@@ -249,15 +256,25 @@ def _merge_glosses(body: str, names: list[_Name]) -> list[_Name]:
         name = names[index]
         inner = names[index + 1] if index + 1 < len(names) else None
         opening = body.find("(", name.end, name.end + 2)
-        if inner and opening >= 0 and body[opening + 1 : inner.start].strip() == "":
+        if (
+            inner
+            and opening >= 0
+            and GLOSS_OPENING_RE.fullmatch(body[opening + 1 : inner.start])
+            and ")" not in body[opening : inner.start]
+        ):
             closing = body.find(")", inner.end)
             closing = closing + 1 if closing >= 0 else inner.end
             redefines = inner.targets != name.targets
             merged.append(_Name(name.start, closing, name.text, inner.targets, True, redefines))
             index += 2
-        else:
-            merged.append(name)
-            index += 1
+            continue
+        # A short name the directory does not know is still part of the name: the particle
+        # that tells the name's part in the sentence comes after it.
+        gloss = SHORT_NAME_GLOSS_RE.match(body, name.end)
+        if gloss:
+            name.end = gloss.end()
+        merged.append(name)
+        index += 1
     return merged
 
 

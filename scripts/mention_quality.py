@@ -2,7 +2,7 @@
 
 For each seed page in ``tests/data/seeds`` (or the folder given), the script extracts the
 main text as ``import_news`` does, finds the organizations it names with the directory's names
-and aliases from ``fixtures/seed.json``, and compares them with the organizations a curator
+and aliases from ``tests/data/seed.json``, and compares them with the organizations a curator
 judged the main text to name (``tests/data/seed_mentions.json``, keyed by news item title).
 It prints recall and precision per article and overall, clusters alongside::
 
@@ -26,7 +26,7 @@ from news.mentions import CLUSTER, ORGANIZATION, MentionMatcher, Target  # noqa:
 from news.text import decode, parse_article  # noqa: E402
 
 SEEDS = ROOT / "tests" / "data" / "seeds"
-FIXTURE = ROOT / "fixtures" / "seed.json"
+FIXTURE = ROOT / "tests" / "data" / "seed.json"
 EXPECTED = ROOT / "tests" / "data" / "seed_mentions.json"
 RECALL_GOAL = 0.95
 PRECISION_GOAL = 0.90

@@ -1,6 +1,6 @@
 """Measure the party proposals on the five seed articles against the curated agreements.
 
-For each news item in ``fixtures/seed.json`` the script finds the organizations its main text
+For each news item in ``tests/data/seed.json`` the script finds the organizations its main text
 names (with the directory's names and aliases from the same fixture, as
 ``scripts/mention_quality.py`` does: no database), runs ``news.parties.propose_parties``, and
 compares the organizations proposed as parties with the parties of the agreements citing that

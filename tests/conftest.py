@@ -24,7 +24,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 @pytest.fixture
 def seed(db):
     """The curated seed data, loaded as `make run` loads it."""
-    call_command("loaddata", "fixtures/seed.json", verbosity=0)
+    call_command("loaddata", "tests/data/seed.json", verbosity=0)
     call_command("refresh_mentions", verbosity=0)
 
 

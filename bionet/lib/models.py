@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,9 +78,9 @@ def count_of(related, *, link: str, distinct: str | None = None):
 
 
 class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("review status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("review status", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("review status", "Withdrawn")
 
 
 class ReviewRefused(Exception):

@@ -415,7 +415,7 @@ def test_exporting_everything_and_importing_it_into_an_empty_database_gives_the_
     Organization.objects.update(parent=None)
     Organization.objects.all().delete()
     assert not OrganizationName.objects.exists()
-    fixture = json.loads(Path("fixtures/seed.json").read_text())
+    fixture = json.loads(Path("tests/data/seed.json").read_text())
     for record in fixture:
         if record["model"] == "clusters.cluster":
             Cluster.objects.create(pk=record["pk"], **{**record["fields"], "operator": None})

@@ -20,7 +20,7 @@ NARROW = {"width": 390, "height": 844}
 @pytest.fixture
 def seeded(transactional_db):
     """The seed data, committed so that the live server's thread sees it."""
-    call_command("loaddata", "fixtures/seed.json", verbosity=0)
+    call_command("loaddata", "tests/data/seed.json", verbosity=0)
     call_command("refresh_mentions", verbosity=0)
 
 

@@ -142,3 +142,12 @@ def test_the_admin_view_on_site_link_leads_to_the_public_page(admin_client, seed
     response = admin_client.get(shortcut)
     assert response.status_code == 302
     assert response.url.endswith("/organizations/khidi/")
+
+
+def test_the_home_page_leads_with_the_clusters_that_have_the_most_agreements(client):
+    quiet, busy, busier = (ClusterFactory(name_ko=name) for name in ("가클러스터", "나", "다"))
+    for cluster, count in ((busy, 1), (busier, 3)):
+        for _ in range(count):
+            AgreementFactory(cluster=cluster)
+    shown = list(client.get("/").context["clusters"])
+    assert shown[:3] == [busier, busy, quiet]

@@ -23,7 +23,7 @@ def parties(agreement):
 
 def test_loading_twice_duplicates_nothing(seed):
     counts = [model.objects.count() for model in MODELS]
-    call_command("loaddata", "fixtures/seed.json", verbosity=0)
+    call_command("loaddata", "tests/data/seed.json", verbosity=0)
     assert [model.objects.count() for model in MODELS] == counts
     assert counts[4] == 5  # one news item per seed article
 

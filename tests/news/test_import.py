@@ -23,7 +23,7 @@ SEEDS = Path(__file__).parent.parent / "data" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 CURATED = {
     row["fields"]["title"]: row["fields"]
-    for row in json.loads(Path("fixtures/seed.json").read_text(encoding="utf-8"))
+    for row in json.loads(Path("tests/data/seed.json").read_text(encoding="utf-8"))
     if row["model"] == "news.newsitem"
 }
 

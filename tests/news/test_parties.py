@@ -319,3 +319,18 @@ def test_proposals_on_the_seed_articles_meet_the_precision_and_recall_goals(seed
     assert recall >= quality.RECALL_GOAL
     hits = sum(score.true_positives for score in scores)
     assert sum(score.matching_roles for score in scores) >= 0.9 * hits
+
+
+def test_a_name_defined_with_its_short_form_in_parentheses_keeps_its_part():
+    osong, daegu = Target(ORGANIZATION, 21), Target(ORGANIZATION, 22)
+    names = {
+        "오송첨단의료산업진흥재단": osong,
+        "오송재단": osong,
+        "대구경북첨단의료산업진흥재단": daegu,
+    }
+    text = (
+        "오송첨단의료산업진흥재단(이하 오송재단)과 대구경북첨단의료산업진흥재단(이하 첨복재단)이 "
+        "11일 업무협약을 체결했다고 밝혔다."
+    )
+    found = proposals(text, names)
+    assert (found[osong][0], found[daegu][0]) == ("signatory", "signatory")

@@ -31,9 +31,13 @@ class Command(BaseCommand):
                 yield from queryset.iterator()
 
         if file == "-":
-            serializers.serialize("json", records(), indent=1, stream=self.stdout)
+            serializers.serialize(
+                "json", records(), indent=1, stream=self.stdout, use_natural_foreign_keys=True
+            )
             return
         with open(file, "w", encoding="utf-8") as stream:
-            serializers.serialize("json", records(), indent=1, stream=stream)
+            serializers.serialize(
+                "json", records(), indent=1, stream=stream, use_natural_foreign_keys=True
+            )
         summary = ", ".join(f"{count} {label}" for label, count in counts.items())
         self.stdout.write(f"Wrote {sum(counts.values())} records to {file}: {summary}.")
