@@ -5,7 +5,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -373,6 +373,14 @@ class Agreement(BilingualNamed, ReviewedModel, TimestampedModel):
     def date_iso(self) -> str:
         """The date at its precision for ``<time datetime>`` (see partial_date_iso)."""
         return partial_date_iso(self.date, self.date_precision)
+
+    @property
+    def summary_in_language(self) -> dict:
+        """The summary in the active language where written, else the Korean one:
+        ``{"text": ..., "language": "ko" | "en"}``."""
+        if self.summary_en and (get_language() or "").startswith("en"):
+            return {"text": self.summary_en, "language": "en"}
+        return {"text": self.summary, "language": "ko"}
 
     def date_display(self) -> str:
         """The date at its precision, in the active language: '2024년 1월', 'March 11, 2022'."""

@@ -117,3 +117,18 @@ def test_agreement_and_news_pages_run_a_fixed_number_of_queries(
     # news item, agreements citing it, their parties, their count
     with django_assert_max_num_queries(4):
         assert client.get(news_item.get_absolute_url()).status_code == 200
+
+
+def test_an_agreement_shows_its_english_summary_in_english_and_says_when_there_is_none(client):
+    both = AgreementFactory(summary="두 기관이 협력한다.", summary_en="The two work together.")
+    korean_only = AgreementFactory(summary="한국어 요약만 있다.")
+    for agreement in (both, korean_only):
+        AgreementPartyFactory(agreement=agreement)
+        AgreementPartyFactory(agreement=agreement)
+
+    client.cookies["django_language"] = "en"
+    english = client.get(both.get_absolute_url()).content.decode()
+    fallback = client.get(korean_only.get_absolute_url()).content.decode()
+
+    assert "The two work together." in english and "두 기관이 협력한다." not in english
+    assert 'lang="ko"' in fallback and "Summary written in Korean only." in fallback
