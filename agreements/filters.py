@@ -1,10 +1,10 @@
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from bionet.lib.filters import OrderingFilter, YearFilter
 from clusters.models import Cluster
+from orgs.forms import OrganizationFilter
 from orgs.models import Organization
 
 from .models import Agreement, AgreementParty
@@ -33,13 +33,7 @@ class AgreementFilterSet(django_filters.FilterSet):
         label=_("Cluster"),
         empty_label=_("Any cluster"),
     )
-    organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.published(),
-        to_field_name="slug",
-        method="with_party",
-        label=_("Organization"),
-        widget=forms.TextInput(attrs={"placeholder": _("organization slug, e.g. khidi")}),
-    )
+    organization = OrganizationFilter(method="with_party", label=_("Organization"))
     organization_kind = django_filters.ChoiceFilter(
         choices=Organization.Kind.choices,
         method="with_party_kind",

@@ -19,7 +19,7 @@ class ClusterFilterSet(django_filters.FilterSet):
     )
     ordering = OrderingFilter(
         fields=[
-            ("name_ko", "name"),
+            ("shown_name", "name"),
             ("member_count", "members"),
             ("agreement_count", "agreements"),
         ],
@@ -32,7 +32,7 @@ class ClusterFilterSet(django_filters.FilterSet):
             "-agreements": _("Most agreements"),
         },
         label=_("Order by"),
-        tiebreak=("name_ko", "pk"),
+        tiebreak=("shown_name", "pk"),
         empty_label=_("Default order"),
     )
 

@@ -8,12 +8,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import BilingualNamed, TimestampedModel, choices_check, count_of
+from bionet.lib.models import (
+    BilingualNamed,
+    ShownNameQuerySet,
+    TimestampedModel,
+    choices_check,
+    count_of,
+)
 from orgs.choices import Region
 from orgs.models import Organization
 
 
-class ClusterQuerySet(models.QuerySet):
+class ClusterQuerySet(ShownNameQuerySet):
     def search(self, query: str):
         query = query.strip()
         if not query:
@@ -34,7 +40,12 @@ class ClusterQuerySet(models.QuerySet):
 
     def for_list(self):
         """Everything a list row shows but its agreement count (agreements.models adds it)."""
-        return self.select_related("operator").with_member_count().order_by("name_ko", "pk")
+        return (
+            self.select_related("operator")
+            .with_member_count()
+            .with_shown_name()
+            .order_by("shown_name", "pk")
+        )
 
     def for_detail(self, members: int = 200):
         """A cluster with its operator and first ``members`` memberships prefetched.

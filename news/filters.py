@@ -1,11 +1,10 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
 from bionet.lib.filters import OrderingFilter, YearFilter
 from clusters.models import Cluster
-from orgs.models import Organization
+from orgs.forms import OrganizationFilter
 
 from .models import NewsItem
 
@@ -25,12 +24,8 @@ class NewsItemFilterSet(django_filters.FilterSet):
         label=_("Cited by agreements in cluster"),
         empty_label=_("Any cluster"),
     )
-    organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.published(),
-        to_field_name="slug",
-        method="citing_organization",
-        label=_("Cited by agreements of organization"),
-        widget=forms.TextInput(attrs={"placeholder": _("organization slug, e.g. khidi")}),
+    organization = OrganizationFilter(
+        method="citing_organization", label=_("Cited by agreements of organization")
     )
     ordering = OrderingFilter(
         fields=[("published_on", "published"), ("title", "title")],

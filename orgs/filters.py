@@ -34,7 +34,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("Either")), ("true", _("Yes")), ("false", _("No"))]),
     )
     ordering = OrderingFilter(
-        fields=[("name_ko", "name"), ("agreement_count", "agreements"), ("updated", "updated")],
+        fields=[("shown_name", "name"), ("agreement_count", "agreements"), ("updated", "updated")],
         field_labels={
             "name": _("Name"),
             "-name": _("Name (descending)"),
@@ -44,7 +44,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
             "-updated": _("Recently updated"),
         },
         label=_("Order by"),
-        tiebreak=("name_ko", "pk"),
+        tiebreak=("shown_name", "pk"),
         empty_label=_("Default order"),
     )
 

@@ -66,7 +66,7 @@ class OrganizationQuerySet(ReviewedQuerySet):
 
     def for_list(self):
         """Everything a list row shows, in a fixed number of queries."""
-        return self.select_related("parent").order_by("name_ko", "pk")
+        return self.select_related("parent").with_shown_name().order_by("shown_name", "pk")
 
     def for_detail(self):
         """An organization with its names, parent, sub-units and clusters prefetched."""

@@ -77,7 +77,7 @@ class OrganizationDetailView(DetailView):
 
 def organization_export(request: HttpRequest) -> HttpResponse:
     """organizations.csv: the organizations the list shows for the same filters, streamed."""
-    organizations = with_agreement_counts(Organization.objects.published())
+    organizations = with_agreement_counts(Organization.objects.published().with_shown_name())
     filterset = bind_filters(OrganizationFilterSet, request, organizations)
     if refused(filterset):
         return invalid_filters_response(filterset)

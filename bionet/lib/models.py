@@ -1,6 +1,6 @@
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -83,11 +83,25 @@ class ReviewStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("review status", "Withdrawn")
 
 
+class ShownNameQuerySet(models.QuerySet):
+    """For ``BilingualNamed`` records: order by the name visitors see."""
+
+    def with_shown_name(self):
+        """Annotate ``shown_name``: the English name in English where there is one, else the
+        Korean one, so that a list sorts by the names it shows."""
+        korean = self.model.korean_name_field
+        if (get_language() or "").startswith("en"):
+            shown = Coalesce(NullIf(self.model.english_name_field, Value("")), korean)
+        else:
+            shown = F(korean)
+        return self.annotate(shown_name=shown)
+
+
 class ReviewRefused(Exception):
     """A publish or withdraw the directory's rules do not allow; ``str()`` says why."""
 
 
-class ReviewedQuerySet(models.QuerySet):
+class ReviewedQuerySet(ShownNameQuerySet):
     """Reads that respect review: visitors see published records only."""
 
     def published(self):

@@ -23,6 +23,8 @@ class DirectoryListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_title"] = self.page_title
-        context["per_page"] = self.get_paginate_by(None)
-        context["per_page_choices"] = self.per_page_choices
+        per_page = self.get_paginate_by(None)
+        context["per_page"] = per_page
+        # The menu shows the size in use, even one typed into the address (?per_page=10).
+        context["per_page_choices"] = sorted({*self.per_page_choices, per_page})
         return context

@@ -60,3 +60,21 @@ def elided_pages(page):
     each side, and ``Paginator.ELLIPSIS`` for each gap; computed, not looped over every page,
     so that a list of 40,000 pages renders as fast as one of 4."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.inclusion_tag("_partials/sort_header.html", takes_context=True)
+def sort_header(context, key: str, label: str, numeric: bool = False):
+    """A column header that sorts the list by ``key`` (an ordering of the list's FilterSet):
+    ascending first, or descending first for numbers; the next click reverses it."""
+    request = context["request"]
+    current = request.GET.get("ordering", "")
+    if current == key:
+        state, following = "ascending", f"-{key}"
+    elif current == f"-{key}":
+        state, following = "descending", key
+    else:
+        state, following = "", f"-{key}" if numeric else key
+    query = request.GET.copy()
+    query["ordering"] = following
+    query.pop("page", None)
+    return {"label": label, "url": f"?{query.urlencode()}", "sort": state, "numeric": numeric}

@@ -151,7 +151,19 @@ def test_an_invalid_filter_value_shows_the_error_and_the_page_renders(client, ur
     response = client.get(url)
     assert response.status_code == 200
     assert field in response.context["filter"].form.errors
-    assert f'id="id_{field}_errors"' in response.content.decode()
+    html = response.content.decode()
+    # The error is where the field's aria-describedby points, and no result count or export
+    # offers what the filter could not select.
+    assert f'id="id_{field}_error"' in html
+    assert f'aria-describedby="id_{field}_error"' in html or field == "ordering"
+    assert response.context["filter"].errors
+    assert 'class="result-count"' not in html and ".csv" not in html.split("</aside>")[1]
+
+
+def test_the_per_page_menu_shows_the_size_in_use(client):
+    OrganizationFactory.create_batch(12)
+    html = client.get("/organizations/?per_page=10").content.decode()
+    assert '<option value="10" selected>10</option>' in html
 
 
 def test_pages_hold_25_rows_and_per_page_goes_up_to_100(client):
@@ -183,3 +195,12 @@ def test_the_pagination_bar_shows_the_ends_and_the_pages_around_the_current_one(
     assert linked == {1, 13, 14, 16, 17, 30}  # previous (14) and next (16) among them
     assert '<span class="current" aria-current="page">15</span>' in html
     assert html.count('class="gap"') == 2
+
+
+def test_the_organization_filter_takes_any_of_its_names(client, seed):
+    by_slug = titles(client, "organization=khidi")
+    assert by_slug
+    assert titles(client, "organization=보산진") == by_slug
+    assert titles(client, "organization=KHIDI") == by_slug
+    news = client.get("/news/", {"organization": "보산진"})
+    assert news.status_code == 200 and len(news.context["object_list"]) >= 1

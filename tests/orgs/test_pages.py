@@ -163,3 +163,28 @@ def test_a_seed_organization_shows_all_its_partners_and_agreements(client, seed)
     assert response.context["partner_count"] == len(response.context["partners"])
     assert response.context["agreement_count"] == len(response.context["agreements"])
     assert "?organization=khidi" not in response.content.decode()
+
+
+def test_in_english_the_list_sorts_by_the_names_it_shows(client):
+    OrganizationFactory(name_ko="가나다연구원", name_en="Zeta Institute")
+    OrganizationFactory(name_ko="하나연구원", name_en="Alpha Institute")
+    OrganizationFactory(name_ko="다라연구원", name_en="")
+    client.cookies["django_language"] = "en"
+    shown = [o.display_name for o in client.get("/organizations/").context["object_list"]]
+    assert shown == ["Alpha Institute", "Zeta Institute", "다라연구원"]
+    client.cookies["django_language"] = "ko"
+    shown = [o.name_ko for o in client.get("/organizations/").context["object_list"]]
+    assert shown == ["가나다연구원", "다라연구원", "하나연구원"]
+
+
+def test_column_headers_sort_the_list_and_say_how(client):
+    few, many = OrganizationFactory(name_ko="가연구원"), OrganizationFactory(name_ko="나연구원")
+    for _ in range(2):
+        AgreementPartyFactory(organization=many)
+    AgreementPartyFactory(organization=few)
+    page = client.get("/organizations/").content.decode()
+    assert 'href="?ordering=-agreements"' in page
+    sorted_page = client.get("/organizations/?ordering=-agreements")
+    assert list(sorted_page.context["object_list"])[:2] == [many, few]
+    assert 'aria-sort="descending"' in sorted_page.content.decode()
+    assert "이름" in page and "이름순</a></th>" not in page
