@@ -42,10 +42,16 @@ data's version, so a stale entry is never shown):
                                      analyses while the visitor waits (default 50000, about
                                      3 s); larger ones show what `manage.py analyse_network`
                                      last computed: run it after imports and from cron
+
+JSON API (/api/, see docs/api.md):
+    API_RATE_LIMIT                   requests a client (by address) may make, e.g. 120/minute
+                                     (the default), 20/second, 5000/day; counted in the cache
+                                     above, so with several gunicorn workers use file://
 """
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -186,6 +192,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_filters",
+    # Django REST framework itself is not listed: its templates and static files serve the
+    # browsable API, and the API answers JSON only.
+    "drf_spectacular",
+    # Swagger UI and Redoc served from static/: the API docs load nothing from a CDN.
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "bionet",
@@ -195,11 +206,15 @@ INSTALLED_APPS = [
     "agreements",
     "network",
     "devdata",
+    "api",
 ]
 
 MIDDLEWARE = [
     # First: answers /healthz before host checks, sessions, CSRF or authentication.
     "bionet.middleware.HealthCheckMiddleware",
+    # Compresses pages and exports for every deployment, with Django's BREACH mitigation
+    # (random bytes in each gzip header); before everything that writes the body.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "bionet.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -282,6 +297,49 @@ NETWORK_DRAWING_NODES = env_int("NETWORK_DRAWING_NODES", 150, minimum=2)
 # Tests serve saved pages on 127.0.0.1 and set this; it is never read from the environment.
 NEWS_FETCH_ALLOW_PRIVATE_ADDRESSES = False
 NETWORK_PARTIES_PER_REQUEST = env_int("NETWORK_PARTIES_PER_REQUEST", 50_000, minimum=1)
+
+# The read-only JSON API (api/): public records only, so it signs nobody in and every client is
+# rate limited by its address (read as sign-in lockouts read it: see DJANGO_PROXY_HOPS).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not a rate: write requests/period, e.g. "
+        "120/minute, with a period of second, minute, hour or day."
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.EntryOrderCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": API_RATE_LIMIT},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bionet API",
+    "DESCRIPTION": (
+        "Read-only JSON for Korea's bio-industry collaboration network: published "
+        "organizations, clusters, agreements with their parties and sources, and news items "
+        "as citations. The list pages' filters, cursor pagination, a rate limit per client."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Fields named "kind" (and "region", "role") mean different lists in different records.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "orgs.models.OrganizationKind",
+        "ClusterKindEnum": "clusters.models.ClusterKind",
+        "AgreementKindEnum": "agreements.models.AgreementKind",
+        "RegionEnum": "orgs.choices.Region",
+        "PartyRoleEnum": "agreements.models.PartyRole",
+        "MembershipRoleEnum": "clusters.models.MembershipRole",
+        "NameKindEnum": "orgs.models.NameKind",
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Adopt Django 6's default now: a scheme-less URL typed into a form means https.

@@ -15,6 +15,7 @@ admin.site.index_title = _("Directory records")
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("sitemap/", views.site_map, name="site_map"),
     # An index of sections, each paginated: no response lists every record of a large directory.
     path(
         "sitemap.xml",
@@ -33,6 +34,7 @@ urlpatterns = [
     path("organizations/", include("orgs.urls")),
     path("clusters/", include("clusters.urls")),
     path("network/", include("network.urls")),
+    path("api/", include("api.urls")),
     path("", include("agreements.urls")),
     path("", include("news.urls")),
 ]

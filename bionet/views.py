@@ -23,6 +23,8 @@ HOME_CLUSTERS = 24
 SEARCH_RESULTS_PER_KIND = 20
 # Agreements the search page counts before it says "more than".
 SEARCH_AGREEMENTS_COUNTED = 1000
+# ... and how many matching news items, for the same reason.
+SEARCH_NEWS_COUNTED = 1000
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -84,11 +86,29 @@ def search(request: HttpRequest) -> HttpResponse:
             agreement_count=agreements.count,
             agreement_count_capped=agreements.capped,
         )
+        # News items are cited, not reprinted: the page lists their citations only.
+        news_items = NewsItem.objects.search(query).for_list()
+        matching = list(news_items.values_list("pk", flat=True)[: SEARCH_NEWS_COUNTED + 1])
+        context.update(
+            news_items=news_items[:SEARCH_RESULTS_PER_KIND],
+            news_item_count=min(len(matching), SEARCH_NEWS_COUNTED),
+            news_item_count_capped=len(matching) > SEARCH_NEWS_COUNTED,
+        )
         context["result_count"] = sum(
-            context[f"{name}_count"] for name in ("organization", "cluster", "agreement")
+            context[f"{name}_count"]
+            for name in ("organization", "cluster", "agreement", "news_item")
         )
         context["results_per_kind"] = SEARCH_RESULTS_PER_KIND
     return render(request, "search.html", context)
+
+
+def site_map(request: HttpRequest) -> HttpResponse:
+    """The directory's sections and every cluster, for people (sitemap.xml is for crawlers).
+
+    Template: site_map.html. Context: clusters (in the order of the names shown).
+    """
+    clusters = Cluster.objects.with_shown_name().order_by("shown_name", "pk")
+    return render(request, "site_map.html", {"clusters": clusters})
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -17,7 +17,7 @@ from bionet.lib.models import (
 from bionet.lib.slugs import readable_slug
 
 from .choices import Region
-from .search import GramsField, HasGrams, query_grams, search_columns
+from .search import HANGUL, GramsField, HasGrams, query_grams, search_columns, unspaced
 
 ror_id_validator = RegexValidator(
     r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$",
@@ -30,10 +30,17 @@ wikidata_qid_validator = RegexValidator(
 
 class OrganizationQuerySet(ReviewedQuerySet):
     def search(self, query: str):
-        """Organizations whose Korean or English name, slug or any alias contains ``query``."""
+        """Organizations whose Korean or English name, slug or any alias contains ``query``;
+        a Korean query also written without its spaces ("한국 보건 산업 진흥원" finds
+        한국보건산업진흥원), as Korean names are spaced either way."""
         query = query.strip()
         if not query:
             return self
+        if unspaced(query) != query and HANGUL.search(query):
+            return self._search(query) | self._search(unspaced(query))
+        return self._search(query)
+
+    def _search(self, query: str):
         if connections[self.db].vendor == "postgresql" and (grams := query_grams(query)):
             # The grams' GIN index finds the organizations holding every gram of the query
             # (see orgs/search.py). A query of one or two characters is a gram itself, so
@@ -45,7 +52,8 @@ class OrganizationQuerySet(ReviewedQuerySet):
         return self.names_contain(query)
 
     def names_contain(self, query: str):
-        """The plain substring match over every name; ``search()`` finds the same, faster."""
+        """The plain substring match over every name (and each written without spaces);
+        ``search()`` finds the same, faster."""
         aliases = OrganizationName.objects.filter(
             organization=OuterRef("pk"), name__icontains=query
         )
@@ -54,6 +62,7 @@ class OrganizationQuerySet(ReviewedQuerySet):
             | Q(name_en__icontains=query)
             | Q(slug__icontains=query)
             | Exists(aliases)
+            | Q(search_names__icontains=query)  # also the names written without spaces
         )
 
     def refresh_search_columns(self):

@@ -9,6 +9,8 @@ a query's grams; ``icontains`` on their ``search_names`` keeps exactly those con
 query, as the plain search over each name and alias would.
 """
 
+import re
+
 from django.db import models
 from django.db.models import BooleanField, F, Func, Value
 
@@ -32,9 +34,20 @@ def _grams(text: str) -> set[str]:
 NAME_SEPARATOR = "\n"
 
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def unspaced(text: str) -> str:
+    """``text`` without its spaces: Korean names are written both ways ("한국 보건 산업 진흥원",
+    "이화여자대학교 산학협력단"), and a search finds them either way."""
+    return "".join(text.split())
+
+
 def search_columns(*names: str) -> tuple[str, str]:
-    """``Organization.search_names`` and ``search_grams`` for an organization's ``names``."""
+    """``Organization.search_names`` and ``search_grams`` for an organization's ``names``;
+    each name with spaces is also held without them."""
     names = [name for name in names if name]
+    names += [unspaced(name) for name in names if unspaced(name) != name]
     grams = set().union(*(_grams(name) for name in names))
     return NAME_SEPARATOR.join(names), " ".join(sorted(_token(gram) for gram in grams))
 

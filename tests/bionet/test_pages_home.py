@@ -151,3 +151,21 @@ def test_the_home_page_leads_with_the_clusters_that_have_the_most_agreements(cli
             AgreementFactory(cluster=cluster)
     shown = list(client.get("/").context["clusters"])
     assert shown[:3] == [busier, busy, quiet]
+
+
+def test_the_footer_leads_to_a_site_map_people_can_read(client, seed):
+    home = client.get("/").content.decode()
+    assert 'href="/sitemap/"' in home
+    page = client.get("/sitemap/")
+    assert page.status_code == 200 and "text/html" in page["Content-Type"]
+    html = page.content.decode()
+    assert "오송첨단의료복합단지" in html and 'href="/sitemap.xml"' in html
+
+
+def test_pages_and_exports_are_sent_compressed(client, seed):
+    page = client.get("/organizations/khidi/", HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page["Vary"]
+    export = client.get("/agreements.csv", HTTP_ACCEPT_ENCODING="gzip")
+    assert export["Content-Encoding"] == "gzip"
+    assert client.get("/organizations/khidi/").get("Content-Encoding") is None

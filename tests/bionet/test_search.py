@@ -65,8 +65,9 @@ def test_an_overlong_search_is_refused_with_a_message(client):
 def test_search_runs_a_fixed_number_of_queries(client, seed, django_assert_max_num_queries):
     # For organizations and clusters: the matches and their count. For agreements: the
     # matches by text and by party, each counted up to the limit and its newest; the newest
-    # of both with their parties.
-    with django_assert_max_num_queries(10):
+    # of both with their parties. For news items: the matches counted up to the limit, and the
+    # first of them.
+    with django_assert_max_num_queries(12):
         client.get("/search/", {"q": "바이오"})
 
 
@@ -91,3 +92,18 @@ def test_a_common_word_is_counted_up_to_the_limit(seed, client, monkeypatch, in_
     assert '<span class="count">3+</span>' in html
     assert "More than" in html
     assert len(response.context["agreements"]) == min(matching, 20)
+
+
+def test_a_name_is_found_written_with_or_without_spaces(client, seed):
+    spaced = client.get("/search/", {"q": "한국 보건 산업 진흥원"}).context["organizations"]
+    assert [o.slug for o in spaced] == ["khidi"]
+    unspaced = client.get("/search/", {"q": "이화여자대학교산학협력단"}).context["organizations"]
+    assert [o.slug for o in unspaced] == ["ewha-industry-academic-cooperation-foundation"]
+
+
+def test_news_items_are_searched_and_cited_not_reprinted(client, seed):
+    response = client.get("/search/", {"q": "BMS"})
+    titles = [item.title for item in response.context["news_items"]]
+    assert any("BMS" in title for title in titles)
+    assert response.context["news_item_count"] >= 1
+    assert 'href="/agreements.csv?q=BMS"' in response.content.decode()
