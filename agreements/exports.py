@@ -109,8 +109,9 @@ def agreement_rows(queryset, *, base_url: str = "") -> Iterator[dict]:
 PARTNER_FIELDS = ["id", "name_ko", "name_en", "kind", "slug"]
 
 
-def partnership_rows(queryset) -> Iterator[tuple[dict, dict, dict]]:
-    """(organization A, organization B, agreement) for each pair of parties of an agreement.
+def partnership_rows(queryset, *, involving=None) -> Iterator[tuple[dict, dict, dict]]:
+    """(organization A, organization B, agreement) for each pair of parties of an agreement;
+    with ``involving`` (an organization), only the pairs it is one of.
 
     A pair appears once per agreement, A's slug before B's; an organization with two roles in
     the same agreement is one party.
@@ -135,4 +136,5 @@ def partnership_rows(queryset) -> Iterator[tuple[dict, dict, dict]]:
         for agreement in chunk:
             agreement["sources"] = sources.get(agreement["id"], "")
             for a, b in combinations(parties[agreement["id"]].values(), 2):
-                yield a, b, agreement
+                if involving is None or involving.slug in (a["slug"], b["slug"]):
+                    yield a, b, agreement

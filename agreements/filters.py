@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from bionet.lib.filters import OrderingFilter, YearFilter
-from clusters.models import Cluster
+from clusters.forms import ClusterFilter
 from orgs.forms import OrganizationFilter
 from orgs.models import Organization
 
@@ -27,9 +27,7 @@ class AgreementFilterSet(django_filters.FilterSet):
         lookup_expr="lte",
         label=_("To year"),
     )
-    cluster = django_filters.ModelChoiceFilter(
-        queryset=Cluster.objects.order_by("name_ko"),
-        to_field_name="slug",
+    cluster = ClusterFilter(
         label=_("Cluster"),
         empty_label=_("Any cluster"),
     )

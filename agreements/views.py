@@ -51,4 +51,7 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
     filterset = _filtered_agreements(request)
     if refused(filterset):
         return invalid_filters_response(filterset)
-    return csv_response(PARTNERSHIP_COLUMNS, partnership_rows(filterset.qs), name="partnerships")
+    # Filtered by an organization, the file holds its partnerships, not its partners' others.
+    chosen = getattr(filterset.form, "cleaned_data", {}).get("organization")
+    rows = partnership_rows(filterset.qs, involving=chosen)
+    return csv_response(PARTNERSHIP_COLUMNS, rows, name="partnerships")

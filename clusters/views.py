@@ -74,9 +74,10 @@ class ClusterDetailView(DetailView):
             member_count=self.object.member_count(),
             news_items=news_items[:SOURCES_SHOWN],
             news_item_count=news_items.count(),
-            mentioning_news=NewsItem.objects.mentioning_cluster(self.object)[
-                :MENTIONING_NEWS_SHOWN
-            ],
+            # The news naming it that no agreement of its cites: the others are listed above.
+            mentioning_news=NewsItem.objects.mentioning_cluster(self.object).exclude(
+                pk__in=news_items.values("pk")
+            )[:MENTIONING_NEWS_SHOWN],
             **kwargs,
         )
         if self.object.has_coordinates:

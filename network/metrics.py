@@ -142,7 +142,7 @@ def ranked(graph: nx.Graph, metrics: NetworkMetrics, order: str = "degree", limi
 def metric_labels() -> dict[str, str]:
     return {
         "degree": gettext("Partners"),
-        "weighted_degree": gettext("Shared agreements"),
+        "weighted_degree": gettext("Partnerships (one per partner per agreement)"),
         "betweenness": gettext("Betweenness"),
         "brokerage": gettext("Clusters spanned"),
     }

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
 from bionet.lib.filters import OrderingFilter, YearFilter
-from clusters.models import Cluster
+from clusters.forms import ClusterFilter
 from orgs.forms import OrganizationFilter
 
 from .models import NewsItem
@@ -17,9 +17,7 @@ class NewsItemFilterSet(django_filters.FilterSet):
         field_name="published_on__year",
         label=_("Year published"),
     )
-    cluster = django_filters.ModelChoiceFilter(
-        queryset=Cluster.objects.order_by("name_ko"),
-        to_field_name="slug",
+    cluster = ClusterFilter(
         method="citing_cluster",
         label=_("Cited by agreements in cluster"),
         empty_label=_("Any cluster"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementParty
 from bionet.lib.filters import OrderingFilter
+from clusters.forms import ClusterFilter
 from clusters.models import Cluster, ClusterMembership
 
 from .choices import Region
@@ -21,9 +22,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         choices=Region.choices, label=_("Region"), empty_label=_("Any region")
     )
-    cluster = django_filters.ModelChoiceFilter(
-        queryset=Cluster.objects.order_by("name_ko"),
-        to_field_name="slug",
+    cluster = ClusterFilter(
         method="in_cluster",
         label=_("Cluster"),
         empty_label=_("Any cluster"),

@@ -68,9 +68,10 @@ class OrganizationDetailView(DetailView):
             partner_count=parties.partner_count_of(self.object),
             news_items=news_items[:SOURCES_SHOWN],
             news_item_count=news_items.count(),
-            mentioning_news=NewsItem.objects.mentioning_organization(self.object)[
-                :MENTIONING_NEWS_SHOWN
-            ],
+            # The news naming it that no agreement of its cites: the others are listed above.
+            mentioning_news=NewsItem.objects.mentioning_organization(self.object).exclude(
+                pk__in=news_items.values("pk")
+            )[:MENTIONING_NEWS_SHOWN],
             **kwargs,
         )
 

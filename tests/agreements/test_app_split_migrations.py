@@ -134,8 +134,14 @@ def test_every_row_survives_the_move_of_news_and_network_to_their_own_apps(migra
     old_apps = migrated_back
     fill(old_apps)
     columns = table_columns()
-    # The data version counts writes, and migrations write: its token must survive.
+    # The data version counts writes, and migrations write: its token must survive. The
+    # search columns are derived from the names and recomputed by a later migration.
     columns["agreements_networkversion"] = ["id", "token"]
+    columns["orgs_organization"] = [
+        column
+        for column in columns["orgs_organization"]
+        if column not in ("search_names", "search_grams")
+    ]
     before = table_rows(columns)
     permissions_before = curators_permissions(old_apps)
     assert ("agreements", "change_newsitem") in {

@@ -320,3 +320,15 @@ def test_it_exports_every_seed_agreement_with_its_source(seed, client):
     assert len(rows) == Agreement.objects.count() == 7
     assert all(row[13] for row in rows)
     assert any("보산진" in row[13] for row in rows)
+
+
+def test_partnerships_filtered_by_an_organization_are_its_own_pairs(client):
+    alpha, beta, gamma = (
+        OrganizationFactory(slug=slug, name_ko=name)
+        for slug, name in (("alpha", "알파"), ("beta", "베타"), ("gamma", "감마"))
+    )
+    agreement_between(alpha, beta, gamma)
+    rows = csv_rows(export(client, "agreements:partnership_export", organization="알파"))
+    assert [(row[3], row[7]) for row in rows[1:]] == [("alpha", "beta"), ("alpha", "gamma")]
+    everything = csv_rows(export(client, "agreements:partnership_export"))
+    assert len(everything) == 1 + 3

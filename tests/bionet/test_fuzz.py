@@ -106,7 +106,16 @@ def public_routes():
                 yield from walk(pattern.url_patterns, inner)
             elif pattern.name and pattern.name not in NOT_PAGES:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                yield name, dict(getattr(pattern.pattern, "converters", {}))
+                converters = dict(getattr(pattern.pattern, "converters", {}))
+                groups = getattr(getattr(pattern.pattern, "regex", None), "groupindex", {})
+                if "format" in groups:
+                    continue  # the API's ".json" twin of a route listed without it
+                # Regular-expression routes (the API's router) name their keywords only.
+                for group in groups:
+                    converters.setdefault(
+                        group, IntConverter() if group == "pk" else SlugConverter()
+                    )
+                yield name, converters
 
     return sorted(walk(get_resolver().url_patterns, ""))
 

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from news.models import NewsItem
+from news.services import mentions_refresh
+from tests.factories import NewsItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,11 @@ def test_an_organization_page_lists_news_that_mention_it_without_it_being_a_part
 
 def test_a_cluster_page_lists_news_that_mention_it(client, seed):
     magok_news = NewsItem.objects.get(title__startswith="마곡산업단지")
+    mentioning = NewsItemFactory(title="마곡 소식", body="마곡산업단지에 새 연구소가 문을 열었다.")
+    mentions_refresh(news_items=[mentioning])
     response = client.get(reverse("clusters:cluster_detail", args=["magok"]))
-    assert list(response.context["mentioning_news"]) == [magok_news]
+    # The article its agreement cites is listed among the sources, the other under the news.
+    assert magok_news in response.context["news_items"]
+    assert list(response.context["mentioning_news"]) == [mentioning]
     other = client.get(reverse("clusters:cluster_detail", args=["daedeok-innopolis"]))
     assert magok_news not in other.context["mentioning_news"]

@@ -165,3 +165,12 @@ def test_a_small_cluster_shows_everything_without_see_all_links(client, seed):
     html = client.get("/clusters/seoul-bio-hub/").content.decode()
     for listing in ("/agreements/", "/organizations/", "/news/"):
         assert f'href="{listing}?cluster=seoul-bio-hub"' not in html
+
+
+def test_filter_menus_name_clusters_in_the_visitors_language(client):
+    ClusterFactory(name_ko="오송첨단의료복합단지", name_en="Osong High-tech Medical Complex")
+    client.cookies["django_language"] = "en"
+    html = client.get("/agreements/").content.decode()
+    assert ">Osong High-tech Medical Complex</option>" in html
+    client.cookies["django_language"] = "ko"
+    assert ">오송첨단의료복합단지</option>" in client.get("/agreements/").content.decode()

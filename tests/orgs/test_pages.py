@@ -188,3 +188,10 @@ def test_column_headers_sort_the_list_and_say_how(client):
     assert list(sorted_page.context["object_list"])[:2] == [many, few]
     assert 'aria-sort="descending"' in sorted_page.content.decode()
     assert "이름" in page and "이름순</a></th>" not in page
+
+
+def test_an_article_is_listed_once_on_an_organizations_page(client, seed):
+    response = client.get("/organizations/khidi/")
+    cited = {item.pk for item in response.context["news_items"]}
+    mentioning = {item.pk for item in response.context["mentioning_news"]}
+    assert cited and not cited & mentioning
