@@ -1,4 +1,6 @@
+import axes.apps
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BionetConfig(AppConfig):
@@ -6,3 +8,10 @@ class BionetConfig(AppConfig):
 
     name = "bionet"
     verbose_name = "Bionet"
+
+
+class AxesConfig(axes.apps.AppConfig):
+    """django-axes (sign-in lockouts) as the admin names it: the app ships no name of its own
+    and no Korean catalogue, so the Korean admin showed "AXES / Access attempts"."""
+
+    verbose_name = _("Sign-in lockouts")

@@ -198,7 +198,7 @@ INSTALLED_APPS = [
     # Swagger UI and Redoc served from static/: the API docs load nothing from a CDN.
     "drf_spectacular_sidecar",
     "simple_history",
-    "axes",
+    "bionet.apps.AxesConfig",  # django-axes, named for the admin
     "bionet",
     "orgs",
     "clusters",

@@ -487,9 +487,11 @@ def render_korea_map(
         ) % {"count": len(placed), "names": ", ".join(p.name for p in placed)}
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
 
+    # A group, not an image: an image's content is hidden from assistive technology, and the
+    # map's points are links (axe: nested-interactive).
     parts = [
         format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="korea-map" role="img" '
+            '<svg xmlns="http://www.w3.org/2000/svg" class="korea-map" role="group" '
             'viewBox="0 0 {} {}" width="{}" height="{}" aria-labelledby="{}" '
             'aria-describedby="{}">',
             _fmt(projection.width),

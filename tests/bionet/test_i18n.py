@@ -98,3 +98,9 @@ def test_the_korean_catalogue_translates_every_message_and_is_compiled():
     with open(LOCALE / "ko" / "LC_MESSAGES" / "django.mo", "rb") as mo:
         catalog = gettext.GNUTranslations(mo)._catalog
     assert len({key for key in catalog if key != ""}) == len(entries)
+
+
+def test_the_korean_admin_names_the_sign_in_lockouts_in_korean(admin_client):
+    page = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "로그인 잠금" in page and "접근 시도" in page
+    assert "Access attempts" not in page and ">Axes<" not in page

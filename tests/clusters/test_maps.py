@@ -60,7 +60,7 @@ def test_projection_fits_viewbox_and_keeps_aspect():
 def test_svg_parses_and_has_one_link_per_point():
     root = parse(korea_map_svg(sample_points()))
     assert root.tag == f"{SVG_NS}svg"
-    assert root.get("role") == "img"
+    assert root.get("role") == "group"  # its points are links
     title = root.find(f"{SVG_NS}title")
     assert title is not None and title.get("id") in root.get("aria-labelledby")
     assert root.find(f"{SVG_NS}desc") is not None

@@ -33,7 +33,8 @@ def test_the_list_shows_region_operator_and_counts(client, seed):
 def test_the_map_places_every_cluster_and_lists_them_as_links(client, seed):
     html = client.get("/clusters/").content.decode()
     assert html.count('class="map-point"') == 10
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="korea-map" role="img"' in html
+    # A group of links, not an image (whose content assistive technology would not reach).
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="korea-map" role="group"' in html
     map_list = html.split('class="map-list"')[1].split("</nav>")[0]
     assert map_list.count('<a href="/clusters/') == 10
     assert 'href="/clusters/osong-medical-complex/"' in map_list
@@ -174,3 +175,11 @@ def test_filter_menus_name_clusters_in_the_visitors_language(client):
     assert ">Osong High-tech Medical Complex</option>" in html
     client.cookies["django_language"] = "ko"
     assert ">오송첨단의료복합단지</option>" in client.get("/agreements/").content.decode()
+
+
+def test_korean_only_text_is_marked_on_english_pages(client):
+    cluster = ClusterFactory(description="오송에 조성된 첨단의료복합단지.", city="청주시 흥덕구")
+    client.cookies["django_language"] = "en"
+    html = client.get(cluster.get_absolute_url()).content.decode()
+    assert '<p class="lead" lang="ko">오송에 조성된 첨단의료복합단지.</p>' in html
+    assert "Written in Korean only." in html and '<span lang="ko">청주시 흥덕구</span>' in html
