@@ -97,8 +97,10 @@ def cited_news_items(data) -> list[int]:
     """The news items an agreement's form cites (the citation rows not deleted)."""
     cited = []
     for key, value in data.items():
-        match = re.fullmatch(r"citations-(\d+)-newsitem", key)
-        if match and value.isdigit() and not data.get(f"citations-{match[1]}-DELETE"):
+        match = re.fullmatch(r"citations-([0-9]+)-newsitem", key)
+        # ASCII digits only: "²" passes isdigit() and fails int(); "٣" is no news item's key.
+        digits = value.isascii() and value.isdigit()
+        if match and digits and not data.get(f"citations-{match[1]}-DELETE"):
             cited.append(int(value))
     return cited
 

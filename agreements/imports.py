@@ -15,6 +15,7 @@ from bionet.lib.csv import (
     split,
     split_labelled,
 )
+from bionet.lib.text import normalize
 from clusters.models import Cluster
 from orgs.imports import organization_by_name
 
@@ -48,6 +49,7 @@ def parse_date(value: str, precision: str) -> tuple[datetime.date | None, str]:
 
 
 def cluster_by_name(name: str) -> Cluster | None:
+    name = normalize(name)
     if not name:
         return None
     matches = list(

@@ -24,6 +24,7 @@ from bionet.lib.models import (
     choices_check,
     count_of,
 )
+from bionet.lib.text import normalize
 from clusters.models import Cluster
 from news.models import NewsItem
 from orgs.models import Organization
@@ -44,7 +45,7 @@ class AgreementQuerySet(ReviewedQuerySet):
 
     def search(self, query: str):
         """Agreements whose title, summary or place, or a party's name or alias, holds ``query``."""
-        query = query.strip()
+        query = normalize(query).strip()
         if not query:
             return self
         by_text, organizations = self._search_parts(query)
@@ -76,7 +77,7 @@ class AgreementQuerySet(ReviewedQuerySet):
         rows are found; each is read up to ``cap`` + 1 rows for the count, and its ``shown``
         newest rows for the page.
         """
-        query = query.strip()
+        query = normalize(query).strip()
         by_text, organizations = self._search_parts(query)
         by_text = self.filter(by_text)
         # The matching organizations first, as a list when there are few, so that the

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from bionet.lib.csv import csv_response, invalid_filters_response, site_url
@@ -28,6 +29,8 @@ class AgreementDetailView(DetailView):
     Template: agreements/agreement_detail.html.
     """
 
+    http_method_names = ["get", "head"]
+
     def get_queryset(self):
         return Agreement.objects.published().for_detail()
 
@@ -37,6 +40,7 @@ def _filtered_agreements(request: HttpRequest) -> AgreementFilterSet:
     return bind_filters(AgreementFilterSet, request, agreements)
 
 
+@require_safe
 def agreement_export(request: HttpRequest) -> HttpResponse:
     """agreements.csv: the agreements the list shows for the same filters, streamed."""
     filterset = _filtered_agreements(request)
@@ -46,6 +50,7 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
     return csv_response(AGREEMENT_COLUMNS, rows, name="agreements")
 
 
+@require_safe
 def partnership_export(request: HttpRequest) -> HttpResponse:
     """partnerships.csv: one row per pair of parties of each agreement the filters select."""
     filterset = _filtered_agreements(request)

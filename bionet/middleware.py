@@ -14,6 +14,8 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 
 from bionet.lib.error_pages import error_page
 
@@ -165,3 +167,21 @@ def client_ip_address(request: HttpRequest) -> str | None:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Korean at the plain addresses, English under /en/, so either can be linked and
+    indexed; a plain address asked for in English (the language cookie set by the
+    switcher, or Accept-Language) still answers in English, as before there were prefixes.
+
+    Django's own middleware answers every plain address in the default language once URL
+    prefixes are used.
+    """
+
+    def process_request(self, request):
+        if translation.get_language_from_path(request.path_info):
+            return super().process_request(request)
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None

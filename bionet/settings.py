@@ -166,11 +166,18 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# The language switcher's choice (django_language): sent over HTTPS only, and not with
+# requests other sites start, as the session and CSRF cookies (Django's default: Lax).
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A form refused for its CSRF token gets the site's own 403 page: Django's has an inline
+# style, which the policy below blocks.
+CSRF_FAILURE_VIEW = "bionet.views.csrf_failure"
 # Content-Security-Policy, in the shape of Django 6's setting of the same name so that its
 # built-in middleware can take over from bionet.middleware.ContentSecurityPolicyMiddleware.
 # Pages and the admin load scripts, styles and images from this site only; nothing inline.
@@ -219,7 +226,7 @@ MIDDLEWARE = [
     "bionet.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "bionet.middleware.LocaleMiddleware",  # Korean at plain addresses, English under /en/
     # Before anything reads GET parameters (PostgreSQL refuses NUL characters in text), after
     # the language is chosen so that the 400 page speaks the visitor's language.
     "bionet.middleware.NullCharacterMiddleware",

@@ -8,7 +8,15 @@ from news.models import NewsItem
 from orgs.models import Organization
 
 
-class ListPageSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """Each address in Korean and in English, each listing the other as its alternate."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ListPageSitemap(BilingualSitemap):
     """The home page and the list pages."""
 
     changefreq = "daily"
@@ -28,7 +36,7 @@ class ListPageSitemap(Sitemap):
         return reverse(item)
 
 
-class RecordSitemap(Sitemap):
+class RecordSitemap(BilingualSitemap):
     """Every record of one model, dated by its last change, in pages of ``limit`` URLs."""
 
     changefreq = "weekly"

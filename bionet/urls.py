@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from . import views
+from .forms import AdminLoginForm
+from .lib.languages import language_patterns
 from .sitemaps import SectionConverter, sitemaps
 
 register_converter(SectionConverter, "sitemap_section")
@@ -11,32 +14,39 @@ register_converter(SectionConverter, "sitemap_section")
 admin.site.site_header = _("Bionet curation")
 admin.site.site_title = _("Bionet curation")
 admin.site.index_title = _("Directory records")
+# Refuses a username longer than any account's before sign-in lockouts record it.
+admin.site.login_form = AdminLoginForm
 
+# Addresses for people come in both languages: Korean plain ("/organizations/"), English
+# under "/en/" (see bionet.middleware.LocaleMiddleware). Machines' addresses (sitemaps, the
+# API, health) and the curators' admin have one address each.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("sitemap/", views.site_map, name="site_map"),
     # An index of sections, each paginated: no response lists every record of a large directory.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        require_safe(sitemap_views.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<sitemap_section:section>.xml",
-        sitemap_views.sitemap,
+        require_safe(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("organizations/", include("orgs.urls")),
-    path("clusters/", include("clusters.urls")),
-    path("network/", include("network.urls")),
     path("api/", include("api.urls")),
-    path("", include("agreements.urls")),
-    path("", include("news.urls")),
+    language_patterns(
+        path("", views.home, name="home"),
+        path("search/", views.search, name="search"),
+        path("sitemap/", views.site_map, name="site_map"),
+        path("organizations/", include("orgs.urls")),
+        path("clusters/", include("clusters.urls")),
+        path("network/", include("network.urls")),
+        path("", include("agreements.urls")),
+        path("", include("news.urls")),
+    ),
 ]
 
 handler400 = "bionet.views.bad_request"

@@ -3,6 +3,7 @@ import sys
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from agreements.models import Agreement, with_agreement_counts
 from clusters.models import Cluster
@@ -27,6 +28,7 @@ SEARCH_AGREEMENTS_COUNTED = 1000
 SEARCH_NEWS_COUNTED = 1000
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """What the directory is, its counts, its clusters and latest agreements.
 
@@ -56,6 +58,7 @@ def directory_counts() -> dict[str, int]:
     }
 
 
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Organizations (by any name or alias), clusters and agreements matching ``?q=``.
 
@@ -102,6 +105,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "search.html", context)
 
 
+@require_safe
 def site_map(request: HttpRequest) -> HttpResponse:
     """The directory's sections and every cluster, for people (sitemap.xml is for crawlers).
 
@@ -109,6 +113,15 @@ def site_map(request: HttpRequest) -> HttpResponse:
     """
     clusters = Cluster.objects.with_shown_name().order_by("shown_name", "pk")
     return render(request, "site_map.html", {"clusters": clusters})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form posted without a valid CSRF token.
+
+    Template: 403_csrf.html (the site's 403 page, which the Content-Security-Policy allows:
+    Django's own has an inline style). Context: none; ``reason`` is for the logs only.
+    """
+    return render(request, "403_csrf.html", status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

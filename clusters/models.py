@@ -10,18 +10,20 @@ from simple_history.models import HistoricalRecords
 
 from bionet.lib.models import (
     BilingualNamed,
+    NameField,
     ShownNameQuerySet,
     TimestampedModel,
     choices_check,
     count_of,
 )
+from bionet.lib.text import normalize
 from orgs.choices import Region
 from orgs.models import Organization
 
 
 class ClusterQuerySet(ShownNameQuerySet):
     def search(self, query: str):
-        query = query.strip()
+        query = normalize(query).strip()
         if not query:
             return self
         return self.filter(
@@ -81,8 +83,8 @@ class Cluster(BilingualNamed, TimestampedModel):
 
     Kind = ClusterKind
 
-    name_ko = models.CharField(_("Korean name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_ko = NameField(_("Korean name"), max_length=200)
+    name_en = NameField(_("English name"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     region = models.CharField(_("region"), max_length=16, choices=Region.choices)

@@ -58,6 +58,8 @@ class ClusterDetailView(DetailView):
     Template: clusters/cluster_detail.html.
     """
 
+    http_method_names = ["get", "head"]
+
     def get_queryset(self):
         return Cluster.objects.for_detail(members=MEMBERSHIPS_SHOWN)
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bionet.lib.models import TimestampedModel, choices_check
+from bionet.lib.models import NameField, TimestampedModel, choices_check
+from bionet.lib.text import normalize
 from clusters.models import Cluster
 from orgs.models import Organization
 
@@ -31,7 +32,7 @@ class NewsItemQuerySet(models.QuerySet):
 
     def search(self, query: str):
         """News items whose title, outlet, reporter or main text contains ``query``."""
-        query = query.strip()
+        query = normalize(query).strip()
         if not query:
             return self
         return self.filter(
@@ -51,7 +52,7 @@ class NewsItem(TimestampedModel):
 
     Language = NewsLanguage
 
-    title = models.CharField(_("title"), max_length=300)
+    title = NameField(_("title"), max_length=300)
     outlet = models.CharField(
         _("outlet"), max_length=100, blank=True, help_text=_("Leave empty if the page omits it.")
     )

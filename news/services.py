@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
+from bionet.lib.text import normalize
 from clusters.models import Cluster
 from orgs.models import Organization, OrganizationName
 
@@ -177,15 +178,17 @@ def news_item_import(*, article: ParsedArticle, url: str = "") -> tuple[NewsItem
     item. A value the page does not state never overwrites one a curator entered.
     """
     url = url or article.url
+    # The title as it is stored (NameField), so that the same article is found again.
+    title = normalize(article.title)
     news_item = None
     if url:
         news_item = NewsItem.objects.filter(url=url).first()
     if news_item is None:
-        news_item = NewsItem.objects.filter(outlet=article.outlet, title=article.title).first()
+        news_item = NewsItem.objects.filter(outlet=article.outlet, title=title).first()
     created = news_item is None
     if created:
         news_item = NewsItem()
-    news_item.title = article.title
+    news_item.title = title
     news_item.body = article.body
     for field, value in [
         ("outlet", article.outlet),

@@ -28,6 +28,7 @@ class NewsItemDetailView(DetailView):
     Template: news/newsitem_detail.html.
     """
 
+    http_method_names = ["get", "head"]
     model = NewsItem
 
     def get_context_data(self, **kwargs):

@@ -4,11 +4,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bionet.lib.text import NormalizedCharField
+
 from .models import AmbiguousName, Organization
 
 
-class OrganizationField(forms.CharField):
-    """A published organization given by slug, Korean or English name, or any alias."""
+class OrganizationField(NormalizedCharField):
+    """A published organization given by slug, Korean or English name, or any alias, in
+    any Unicode form (decomposed Hangul, full-width letters)."""
 
     default_error_messages = {
         "unknown": _("No organization is known as “%(name)s”."),

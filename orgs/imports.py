@@ -14,6 +14,7 @@ from bionet.lib.csv import (
     split,
     split_labelled,
 )
+from bionet.lib.text import normalize
 
 from .models import AmbiguousName, Organization, OrganizationName
 
@@ -47,7 +48,7 @@ def organization_by_name(name: str) -> Organization:
 def parse_aliases(cell: str) -> set[tuple[str, str, str]]:
     """'KHIDI (acronym, en); 보산진' -> {(name, kind, language)}; kind and language optional."""
     aliases = set()
-    for item in split(cell):
+    for item in split(normalize(cell)):
         name, label = split_labelled(item)
         parts = [part.strip() for part in (label or "").split(",") if part.strip()]
         if label is not None and (not parts or parts[0] not in OrganizationName.Kind.values):

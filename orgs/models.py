@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from bionet.lib.models import (
     BilingualNamed,
+    NameField,
     ReviewedModel,
     ReviewedQuerySet,
     ReviewStatus,
@@ -15,6 +16,7 @@ from bionet.lib.models import (
     choices_check,
 )
 from bionet.lib.slugs import readable_slug
+from bionet.lib.text import normalize
 
 from .choices import Region
 from .search import HANGUL, GramsField, HasGrams, query_grams, search_columns, unspaced
@@ -32,8 +34,10 @@ class OrganizationQuerySet(ReviewedQuerySet):
     def search(self, query: str):
         """Organizations whose Korean or English name, slug or any alias contains ``query``;
         a Korean query also written without its spaces ("한국 보건 산업 진흥원" finds
-        한국보건산업진흥원), as Korean names are spaced either way."""
-        query = query.strip()
+        한국보건산업진흥원), as Korean names are spaced either way. The query is read in the
+        form names are stored in (see bionet.lib.text.normalize): decomposed Hangul and
+        full-width letters find what they spell."""
+        query = normalize(query).strip()
         if not query:
             return self
         if unspaced(query) != query and HANGUL.search(query):
@@ -54,6 +58,7 @@ class OrganizationQuerySet(ReviewedQuerySet):
     def names_contain(self, query: str):
         """The plain substring match over every name (and each written without spaces);
         ``search()`` finds the same, faster."""
+        query = normalize(query)
         aliases = OrganizationName.objects.filter(
             organization=OuterRef("pk"), name__icontains=query
         )
@@ -95,8 +100,9 @@ class OrganizationQuerySet(ReviewedQuerySet):
         return matches[0]
 
     def named(self, name: str):
-        """Organizations known exactly by ``name``: slug, Korean or English name, or alias."""
-        name = name.strip()
+        """Organizations known exactly by ``name``: slug, Korean or English name, or alias
+        (``name`` read in the form names are stored in)."""
+        name = normalize(name).strip()
         alias_match = OrganizationName.objects.filter(
             organization=OuterRef("pk"), name__iexact=name
         )
@@ -130,8 +136,8 @@ class Organization(BilingualNamed, ReviewedModel, TimestampedModel):
 
     Kind = OrganizationKind
 
-    name_ko = models.CharField(_("Korean name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_ko = NameField(_("Korean name"), max_length=200)
+    name_en = NameField(_("English name"), max_length=200, blank=True)
     slug = models.SlugField(
         _("slug"),
         max_length=100,
@@ -344,7 +350,7 @@ class OrganizationName(models.Model):
         on_delete=models.CASCADE,
         related_name="names",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.KOREAN

@@ -14,6 +14,8 @@ import re
 from django.db import models
 from django.db.models import BooleanField, F, Func, Value
 
+from bionet.lib.text import normalize
+
 
 def _fold(char: str) -> str:
     # Python upper-cases a few characters into two ("ß" -> "SS"); PostgreSQL keeps one.
@@ -45,8 +47,9 @@ def unspaced(text: str) -> str:
 
 def search_columns(*names: str) -> tuple[str, str]:
     """``Organization.search_names`` and ``search_grams`` for an organization's ``names``;
-    each name with spaces is also held without them."""
-    names = [name for name in names if name]
+    each name with spaces is also held without them, and all in the form queries are read in
+    (even names loaded raw, as fixtures and restores load them)."""
+    names = [normalize(name) for name in names if name]
     names += [unspaced(name) for name in names if unspaced(name) != name]
     grams = set().union(*(_grams(name) for name in names))
     return NAME_SEPARATOR.join(names), " ".join(sorted(_token(gram) for gram in grams))

@@ -1,6 +1,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from agreements.models import Agreement, AgreementParty, with_agreement_counts
@@ -44,6 +45,8 @@ class OrganizationDetailView(DetailView):
     Template: orgs/organization_detail.html.
     """
 
+    http_method_names = ["get", "head"]
+
     def get_queryset(self):
         return Organization.objects.published().for_detail()
 
@@ -76,6 +79,7 @@ class OrganizationDetailView(DetailView):
         )
 
 
+@require_safe
 def organization_export(request: HttpRequest) -> HttpResponse:
     """organizations.csv: the organizations the list shows for the same filters, streamed."""
     organizations = with_agreement_counts(Organization.objects.published().with_shown_name())

@@ -70,11 +70,16 @@ def korean(settings):
 @pytest.fixture
 def in_english(settings):
     """Pages and messages in English, for tests that check English wording."""
+    from django.urls import clear_url_caches
     from django.utils import translation
 
+    # English becomes the default language, whose addresses have no /en/ prefix: forget the
+    # addresses already built with the other default, before and after.
     settings.LANGUAGE_CODE = "en"
+    clear_url_caches()
     with translation.override("en"):
         yield
+    clear_url_caches()
 
 
 def names_in(response, key="object_list"):

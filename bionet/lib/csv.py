@@ -10,6 +10,7 @@ row's outcome, saving nothing unless every row is valid and the caller asked to 
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -29,6 +30,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 LIST_SEPARATOR = "; "
+ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -194,10 +196,16 @@ def read_csv(data: bytes, *, required: Iterable[str]) -> list[ParsedRow]:
                 )
             )
             continue
+        # Composed (NFC), as every name is stored and searched: a cell typed with decomposed
+        # Hangul matches the same names and compares equal to what is stored. (Names are also
+        # folded from full-width when saved; ids are not, so "１２" stays refused.)
         rows.append(
             ParsedRow(
                 number,
-                {name: restore(cell.strip()) for name, cell in zip(header, record, strict=True)},
+                {
+                    name: restore(unicodedata.normalize("NFC", cell).strip())
+                    for name, cell in zip(header, record, strict=True)
+                },
             )
         )
     return rows
@@ -361,10 +369,15 @@ def _label(row: ParsedRow) -> str:
 
 
 def parse_id(value: str) -> int | None:
+    """A row's id: empty (a new record) or a whole number in ASCII digits. Other digits
+    ("²", "٣١", "３１") are refused, not read as the number they look like."""
     if not value:
         return None
-    if not value.isdigit():
-        raise RowError(Reason.INVALID_VALUE, _("id %(id)s is not a number") % {"id": value})
+    if not ASCII_DIGITS.fullmatch(value):
+        raise RowError(
+            Reason.INVALID_VALUE,
+            _("id %(id)s is not a number written with the digits 0 to 9") % {"id": value},
+        )
     return int(value)
 
 

@@ -2,7 +2,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F
 
 
@@ -55,15 +55,27 @@ def is_nullable(model, path: str) -> bool:
     return False
 
 
+class AsciiIntegerField(forms.IntegerField):
+    """A whole number written with ASCII characters: Django's IntegerField reads it with
+    ``int()``, which also takes "٢٠٢٢" and "２０２２" for 2022; these are refused as any other
+    text that is not a number is (see bionet.lib.text.ascii_int)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class YearFilter(django_filters.NumberFilter):
-    """A calendar year: a whole number within the years a date can hold (1 to 9999).
+    """A calendar year: a whole number within the years a date can hold (1 to 9999), written
+    in ASCII digits.
 
     A year lookup turns the number into the first and last day of that year; anything outside
     Python's date range (0, -5, 10**30) or not whole (2020.5) would fail there, so the form
     refuses it first and the page shows the error instead of failing.
     """
 
-    field_class = forms.IntegerField
+    field_class = AsciiIntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", datetime.MINYEAR)

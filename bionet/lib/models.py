@@ -4,6 +4,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .text import NormalizedCharField, normalize
+
 
 class TimestampedModel(models.Model):
     """Records when a row was first entered and last changed."""
@@ -21,6 +23,32 @@ def choices_check(field: str, choices: type[models.TextChoices], *, blank: bool 
     if blank:
         condition |= models.Q(**{field: ""})
     return condition
+
+
+class NameField(models.CharField):
+    """A name or title, kept in the form the directory stores and searches: composed (NFC),
+    full-width ASCII folded (see bionet.lib.text.normalize).
+
+    Forms clean it to that form (so the admin's inlines compare aliases as they will be
+    stored), so do ``full_clean()`` and deserialization (``to_python``), and every save
+    stores it so. Migrations see a plain CharField: the difference lives in Python only.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = self.to_python(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": NormalizedCharField, **kwargs})
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
 
 
 class BilingualNamed:

@@ -1,6 +1,9 @@
 """Template helpers every page shares: bilingual names and dates at their precision."""
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 
 from bionet.lib.dates import format_partial_date
 
@@ -78,3 +81,21 @@ def sort_header(context, key: str, label: str, numeric: bool = False):
     query["ordering"] = following
     query.pop("page", None)
     return {"label": label, "url": f"?{query.urlencode()}", "sort": state, "numeric": numeric}
+
+
+@register.inclusion_tag("_partials/language_alternates.html", takes_context=True)
+def language_alternates(context):
+    """<link rel="alternate" hreflang> for the page in each language (the Korean address is
+    also the default), so that search engines index both and link each to the other."""
+    request = context.get("request")
+    if request is None or getattr(request, "resolver_match", None) is None:
+        return {"alternates": []}
+    path = request.get_full_path()
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        translated = translate_url(path, code)
+        if translated == path and translation.get_language() != code:
+            return {"alternates": []}  # a page with one address only (e.g. an error page)
+        alternates.append((code, request.build_absolute_uri(translated)))
+    default = dict(alternates).get(settings.LANGUAGE_CODE)
+    return {"alternates": alternates, "default": default}

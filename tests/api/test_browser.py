@@ -76,7 +76,8 @@ def test_the_docs_render_every_endpoint_from_this_site_only(
 def test_a_page_carries_json_ld_without_a_policy_violation(
     browser, live_server, seeded, path, kind
 ):
-    page = browser.new_page()
+    # A Korean reader at the plain (Korean) address: the block names that address.
+    page = browser.new_page(locale="ko-KR")
     violations, _requests = watch(page)
 
     page.goto(live_server.url + path)

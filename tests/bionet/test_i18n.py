@@ -69,9 +69,25 @@ def test_the_language_switcher_changes_language_and_returns_to_the_page(client, 
     assert 'name="language" value="en"' in html
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/clusters/?region=seoul"})
     assert response.status_code == 302
-    assert response.url == "/clusters/?region=seoul"
+    # The English page has its own address, which can be linked and indexed.
+    assert response.url == "/en/clusters/?region=seoul"
     html = client.get(response.url).content.decode()
     assert "<h1>Clusters</h1>" in html and "Seoul Bio Hub" in html
+    back = client.post("/i18n/setlang/", {"language": "ko", "next": response.url})
+    assert back.url == "/clusters/?region=seoul"
+
+
+def test_each_page_names_its_address_in_the_other_language(client, seed):
+    korean = client.get("/organizations/khidi/").content.decode()
+    english = client.get("/en/organizations/khidi/").content.decode()
+    alternates = [
+        '<link rel="alternate" hreflang="ko" href="http://testserver/organizations/khidi/">',
+        '<link rel="alternate" hreflang="en" href="http://testserver/en/organizations/khidi/">',
+        '<link rel="alternate" hreflang="x-default" href="http://testserver/organizations/khidi/">',
+    ]
+    for page in (korean, english):
+        assert all(alternate in page for alternate in alternates)
+    assert '<html lang="en">' in english and 'href="/en/clusters/"' in english
 
 
 def test_choice_labels_are_translated(client, seed):

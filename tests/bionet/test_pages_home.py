@@ -88,22 +88,29 @@ def test_the_sitemap_sections_list_every_public_page(client, seed):
         "/clusters/seoul-bio-hub/",
     ]:
         assert f"http://testserver{path}</loc>" in xml, path
-    assert xml.count("<url>") == 6 + 34 + 10 + 7 + 5  # home, 4 lists, network; records
+        assert f"http://testserver/en{path}</loc>" in xml, path
+    # home, 4 lists, network; records: each in Korean and English, naming the other
+    assert xml.count("<url>") == 2 * (6 + 34 + 10 + 7 + 5)
+    assert (
+        '<xhtml:link rel="alternate" hreflang="en" href="http://testserver/en/organizations/khidi/"/>'
+        in xml
+    )
 
 
 def test_a_large_sitemap_section_comes_in_pages(client, monkeypatch, django_assert_max_num_queries):
     monkeypatch.setattr("bionet.sitemaps.RecordSitemap.limit", 3)
     organizations = OrganizationFactory.create_batch(7)
     index = client.get("/sitemap.xml").content.decode()
-    assert "<loc>http://testserver/sitemap-organizations.xml?p=3</loc>" in index
-    assert "sitemap-organizations.xml?p=4" not in index
+    # 7 organizations in two languages, 3 addresses a page: 5 pages.
+    assert "<loc>http://testserver/sitemap-organizations.xml?p=5</loc>" in index
+    assert "sitemap-organizations.xml?p=6" not in index
     # the count of organizations (for the pages), this page's organizations with only the
     # fields their addresses need
     with django_assert_max_num_queries(2):
-        last = client.get("/sitemap-organizations.xml?p=3").content.decode()
-    assert last.count("<url>") == 1
-    assert f"http://testserver{organizations[-1].get_absolute_url()}</loc>" in last
-    assert client.get("/sitemap-organizations.xml?p=4").status_code == 404
+        last = client.get("/sitemap-organizations.xml?p=5").content.decode()
+    assert last.count("<url>") == 2
+    assert f"http://testserver/en{organizations[-1].get_absolute_url()}</loc>" in last
+    assert client.get("/sitemap-organizations.xml?p=6").status_code == 404
     assert client.get("/sitemap-unknown.xml").status_code == 404
 
 

@@ -112,6 +112,33 @@ def test_behind_a_https_proxy_pages_carry_hsts_and_secure_cookies(production_res
     assert cookies["csrftoken"]["secure"] is True
 
 
+LANGUAGE_COOKIE = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="bionet.example")
+response = client.post("/i18n/setlang/", {"language": "en", "next": "/"},
+                       HTTP_X_FORWARDED_PROTO="https")
+print(json.dumps([response.status_code, dict(response.cookies["django_language"])]))
+"""
+
+
+def test_the_language_cookie_is_secure_and_same_site_lax_in_production():
+    result = run(["-c", LANGUAGE_COOKIE], **PRODUCTION, DJANGO_SECURE_PROXY_SSL_HEADER="true")
+    assert result.returncode == 0, result.stderr
+    status, cookie = json.loads(result.stdout)
+    assert status == 302
+    assert cookie["secure"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+def test_the_language_cookie_is_same_site_lax_but_not_secure_on_a_laptop(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    cookie = response.cookies["django_language"]
+    assert cookie["samesite"] == "Lax"
+    assert not cookie["secure"]
+
+
 def test_plain_http_is_redirected_to_https_but_the_health_check_is_not(production_responses):
     responses = production_responses(DJANGO_SECURE_PROXY_SSL_HEADER="true")
     assert responses["plain"] == [301, "https://bionet.example/admin/login/"]

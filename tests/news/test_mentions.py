@@ -211,7 +211,8 @@ def test_the_mentioning_news_partial_lists_items_with_outlet_and_date():
     undated = NewsItemFactory(title="날짜 없는 기사", outlet="", published_on=None)
     with translation.override("en"):
         html = render_to_string("news/_mentioning_news.html", {"mentioning_news": [dated, undated]})
-    assert f'<a href="{dated.get_absolute_url()}" class="source-title">보산진 기사</a>' in html
+    # Rendered in English, its links are the English pages' addresses.
+    assert f'<a href="/en/news/{dated.pk}/" class="source-title">보산진 기사</a>' in html
     assert "약업신문" in html
     assert 'datetime="2024-11-11"' in html
     assert "Date unknown" in html

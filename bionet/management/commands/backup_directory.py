@@ -1,7 +1,11 @@
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 
-from bionet.backup import curated_querysets, curated_records_pointing_at_synthetic_ones
+from bionet.backup import (
+    BackupEncoder,
+    curated_querysets,
+    curated_records_pointing_at_synthetic_ones,
+)
 
 
 class Command(BaseCommand):
@@ -30,14 +34,20 @@ class Command(BaseCommand):
             for _, queryset in querysets:
                 yield from queryset.iterator()
 
-        if file == "-":
+        def write(stream):
             serializers.serialize(
-                "json", records(), indent=1, stream=self.stdout, use_natural_foreign_keys=True
+                "json",
+                records(),
+                indent=1,
+                stream=stream,
+                use_natural_foreign_keys=True,
+                cls=BackupEncoder,  # times to the microsecond
             )
+
+        if file == "-":
+            write(self.stdout)
             return
         with open(file, "w", encoding="utf-8") as stream:
-            serializers.serialize(
-                "json", records(), indent=1, stream=stream, use_natural_foreign_keys=True
-            )
+            write(stream)
         summary = ", ".join(f"{count} {label}" for label, count in counts.items())
         self.stdout.write(f"Wrote {sum(counts.values())} records to {file}: {summary}.")

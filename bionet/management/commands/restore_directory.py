@@ -1,9 +1,11 @@
-from django.core import serializers
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 
-from bionet.backup import DIRECTORY_MODELS, directory_counts
+from bionet.backup import DIRECTORY_MODELS, BackupError, directory_counts, read_backup
 from news.services import mentions_refresh
 
 
@@ -12,7 +14,9 @@ class Command(BaseCommand):
         "Restores a backup written by `manage.py backup_directory` into a database that holds "
         "no directory records yet (run `manage.py migrate` on a new database first). Every "
         "record keeps its primary key, so links to /organizations/..., /agreements/<id>/ keep "
-        "working. All or nothing: on any error the database is left as it was."
+        "working. All or nothing: on any error the database is left as it was, and the "
+        "error says what is wrong with the file (not UTF-8, not JSON or cut short, not a "
+        "backup, or a record that does not fit)."
     )
 
     def add_arguments(self, parser):
@@ -29,21 +33,26 @@ class Command(BaseCommand):
                 "`manage.py flush`."
             )
         try:
-            with open(file, encoding="utf-8") as stream:
-                restored = self.restore(stream)
+            data = Path(file).read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
-        except (serializers.base.DeserializationError, DatabaseError) as error:
-            raise CommandError(f"{file} is not a directory backup that fits: {error}") from error
+        try:
+            restored = self.restore(read_backup(data))
+        except BackupError as error:
+            raise CommandError(f"{file} is not a directory backup: {error}.") from error
+        except (DeserializationError, DatabaseError) as error:
+            # Some database errors have no message of their own: name them at least.
+            reason = str(error).strip() or type(error).__name__
+            raise CommandError(f"{file} is not a directory backup that fits: {reason}") from error
         # Mentions are derived from the news items' text, so they are recomputed, not stored.
         mentions = mentions_refresh()
         self.stdout.write(f"Restored {restored} records from {file}; found {mentions} mentions.")
 
     @transaction.atomic
-    def restore(self, stream) -> int:
+    def restore(self, records) -> int:
         allowed = set(DIRECTORY_MODELS)
         restored = 0
-        for record in serializers.deserialize("json", stream):
+        for record in records:
             if type(record.object) not in allowed:
                 raise CommandError(
                     f"The backup holds a {record.object._meta.label} record, which is not "
