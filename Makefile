@@ -17,7 +17,22 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 
-setup: $(INSTALLED)
+# The page checkers the tests run (vnu-jar, axe-core), pinned in package-lock.json, when
+# package.json exists. --ignore-scripts: vnu-jar's install script would download a Java
+# runtime; the system's Java 17 runs vnu.jar. Without npm the checks skip, except in CI
+# (BIONET_REQUIRE_BROWSER=1), where that is a failure.
+NODE_INSTALLED := $(if $(wildcard package.json),node_modules/.installed)
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	elif [ "$$BIONET_REQUIRE_BROWSER" = 1 ]; then \
+		echo "npm is needed for the page checkers (BIONET_REQUIRE_BROWSER=1)."; exit 1; \
+	else \
+		echo "npm not found: the HTML and accessibility checks will skip."; \
+	fi
+
+setup: $(INSTALLED) $(NODE_INSTALLED)
 
 db: setup
 	$(BIN)/python manage.py migrate --no-input

@@ -233,6 +233,7 @@ class Agreement(BilingualNamed, ReviewedModel, TimestampedModel):
 
     korean_name_field = "title"
     english_name_field = "title_en"
+    romanized_in_english = False
 
     Kind = AgreementKind
 

@@ -12,7 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from orgs.models import Organization
 
@@ -153,6 +153,12 @@ def _fmt(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def shown_name(node: dict) -> str:
+    """An organization's name as pages show it: English on English pages where it has one."""
+    english = node.get("name_en")
+    return english if english and (get_language() or "").startswith("en") else node["name_ko"]
+
+
 def edge_description(graph: nx.Graph, first: str, second: str) -> str:
     """'A — B: 3 shared agreements (MOU, Council), 2019–2024'."""
     data = graph.edges[first, second]
@@ -162,8 +168,8 @@ def edge_description(graph: nx.Graph, first: str, second: str) -> str:
         "%(first)s — %(second)s: %(count)d shared agreements (%(kinds)s)",
         data["weight"],
     ) % {
-        "first": graph.nodes[first]["name_ko"],
-        "second": graph.nodes[second]["name_ko"],
+        "first": shown_name(graph.nodes[first]),
+        "second": shown_name(graph.nodes[second]),
         "count": data["weight"],
         "kinds": ", ".join(kinds.get(k, k) for k in data["kinds"]),
     }
@@ -236,7 +242,7 @@ def network_svg(
             "%(name)s (%(kind)s): %(count)d partners",
             degree,
         ) % {
-            "name": data["name_ko"],
+            "name": shown_name(data),
             "kind": kinds.get(data["kind"], data["kind"]),
             "count": degree,
         }
@@ -252,7 +258,7 @@ def network_svg(
             f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(radius)}" '
             f'fill="{KIND_COLOURS.get(data["kind"], "#7f7f7f")}"{ring}/>'
             f'<text x="{_fmt(x)}" y="{_fmt(y + radius + FONT_SIZE + 1)}" {LABEL_STYLE}>'
-            f"{escape(data['name_ko'])}</text></a>"
+            f"{escape(shown_name(data))}</text></a>"
         )
     parts.append("</g></svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import networkx as nx
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
+from bionet.lib.text import ascii_int
 from clusters.models import Cluster, ClusterMembership
 from orgs.models import Organization
 
@@ -18,16 +21,14 @@ from .metrics import sorted_subgraph
 
 
 def parse_steps(value) -> int:
-    """1 or 2 steps; anything else (missing, malformed, out of range) is 1."""
-    try:
-        steps = int(value)
-    except (TypeError, ValueError):
-        return 1
+    """1 or 2 steps; anything else (missing, malformed, other digits, out of range) is 1."""
+    steps = value if isinstance(value, int) else ascii_int(value)
     return steps if steps in (1, 2) else 1
 
 
 def ego_context(organization: Organization, steps=1) -> dict:
-    """Context for ``network/_ego_network.html``: ``{"ego_network": {...}}``.
+    """Context for ``network/_ego_network.html``: ``{"ego_network": {...}}``, whose
+    ``graph_url`` is the same network as JSON for the interactive view.
 
     ``steps`` (1 or 2, e.g. straight from ``request.GET.get("steps")``; anything else is 1)
     is how far from the organization the drawing reaches. Cached for the data's version (one
@@ -49,7 +50,15 @@ def ego_context(organization: Organization, steps=1) -> dict:
         shown = _ego_shown(organization, steps, version)
         # Under the ranks it was drawn with, which drawing it may just have computed.
         cache.set(key(), shown, settings.NETWORK_CACHE_SECONDS)
-    return {"ego_network": {"organization": organization, "steps": steps, **shown}}
+    graph_url = reverse("network:organization_network_graph", kwargs={"slug": organization.slug})
+    return {
+        "ego_network": {
+            "organization": organization,
+            "steps": steps,
+            "graph_url": f"{graph_url}?steps={steps}",
+            **shown,
+        }
+    }
 
 
 def _ego_shown(organization: Organization, steps: int, version: str) -> dict:
@@ -68,7 +77,7 @@ def _ego_shown(organization: Organization, steps: int, version: str) -> dict:
     if context["in_network"]:
         analysis = whole_network_ranks(version)
         whole = analysis.value
-        title = gettext("Collaboration network of %(name)s") % {"name": organization}
+        title = gettext("Collaboration network of %(name)s") % {"name": organization.display_name}
         id_prefix = f"ego-{organization.slug}"
         if neighbourhood.is_cut:
             # Partners counted in the whole network: the cut-off neighbourhood's own links
@@ -110,7 +119,8 @@ def cluster_members(cluster: Cluster):
 
 
 def cluster_context(cluster: Cluster) -> dict:
-    """Context for ``network/_cluster_network.html``: ``{"cluster_network": {...}}``.
+    """Context for ``network/_cluster_network.html``: ``{"cluster_network": {...}}``, whose
+    ``graph_url`` is the same network as JSON for the interactive view.
 
     The network among the cluster's operator and members, joined by any of their agreements
     (inside the cluster or not); members without agreements are drawn unconnected. Cached
@@ -123,19 +133,26 @@ def cluster_context(cluster: Cluster) -> dict:
         (data_version(), cluster.slug, get_language()),
         lambda: _cluster_shown(cluster),
     )
-    return {"cluster_network": {"cluster": cluster, **shown}}
+    graph_url = reverse("network:cluster_network_graph", kwargs={"slug": cluster.slug})
+    return {"cluster_network": {"cluster": cluster, "graph_url": graph_url, **shown}}
 
 
-def _cluster_shown(cluster: Cluster) -> dict:
+def cluster_graph(cluster: Cluster) -> nx.Graph:
+    """The network among ``cluster``'s operator and members: three queries."""
     graph = load_members(cluster_members(cluster))
     member_slugs = [
         node for node, data in graph.nodes(data=True) if cluster.slug in data["clusters"]
     ]
-    network = sorted_subgraph(graph, member_slugs)
+    return sorted_subgraph(graph, member_slugs)
+
+
+def _cluster_shown(cluster: Cluster) -> dict:
+    network = cluster_graph(cluster)
     drawing = (
         draw(
             network,
-            title=gettext("Collaboration network of %(cluster)s") % {"cluster": cluster},
+            title=gettext("Collaboration network of %(cluster)s")
+            % {"cluster": cluster.display_name},
             id_prefix=f"cluster-{cluster.slug}",
         )
         if network.number_of_nodes()

@@ -1,5 +1,6 @@
 """Pages of the collaboration network: the whole network, ego and cluster networks, the
-"how are these two connected?" finder and the GraphML/GEXF exports.
+"how are these two connected?" finder, the GraphML/GEXF exports and the JSON each drawing's
+interactive view reads.
 
 Every page binds the agreement list's filters (:class:`AgreementFilterSet`), so a network is
 always the network of the agreements a user has selected; the graph, its measures and its
@@ -8,21 +9,25 @@ drawing come from the network app's other modules.
 
 from django import forms
 from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
 from bionet.lib.csv import invalid_filters_response
 from bionet.lib.filters import bind_filters, refused
 from clusters.models import Cluster
+from network import explore
 from network.cache import data_version, network_page
 from network.files import gexf_chunks, graphml_chunks
 from network.graph import load_network
 from network.metrics import MAX_CHAINS, METRICS, metric_labels, node_organization, shortest_chains
 from network.partials import cluster_context, ego_context
-from orgs.models import AmbiguousName, Organization, OrganizationRedirect
+from orgs.forms import OrganizationField
+from orgs.models import Organization, OrganizationRedirect
 
 # The agreement list's filters that make sense for a network (no text search, no ordering).
 NETWORK_FILTERS = ("cluster", "kind", "year_from", "year_to", "organization_kind")
@@ -49,19 +54,23 @@ def _filter_fields(filterset):
     return [filterset.form[name] for name in NETWORK_FILTERS]
 
 
+@require_safe
 def network(request):
     """The network of the filtered agreements, drawn and ranked.
 
     Template: ``network/network.html``. Context: ``filter``, ``filter_fields``,
-    ``filter_query`` (the filters as a query string), ``drawing`` (:class:`Drawing`),
-    ``table`` (ranked rows), ``order``, ``metric_labels``, ``summary`` (organization, link,
-    agreement, component and community counts), ``betweenness_sample``.
+    ``filter_query`` (the filters as a query string), ``graph_url`` (the same network as
+    JSON, for the interactive view), ``drawing`` (:class:`Drawing`), ``table`` (ranked rows),
+    ``order``, ``metric_labels``, ``summary`` (organization, link, agreement, component and
+    community counts), ``betweenness_sample``.
     """
     filterset, filter_query = _filtered(request)
+    graph_url = reverse("network:network_graph")
     context = {
         "filter": filterset,
         "filter_fields": _filter_fields(filterset),
         "filter_query": filter_query,
+        "graph_url": f"{graph_url}?{filter_query}" if filter_query else graph_url,
         "metric_labels": metric_labels(),
     }
     if refused(filterset):
@@ -87,6 +96,7 @@ def network(request):
     return render(request, "network/network.html", context)
 
 
+@require_safe
 def organization_network(request, slug):
     """An organization's ego network, one or two steps out (``?steps=2``), and its ranks.
 
@@ -104,6 +114,7 @@ def organization_network(request, slug):
     return render(request, "network/organization.html", context)
 
 
+@require_safe
 def cluster_network(request, slug):
     """The network among a cluster's operator and members.
 
@@ -116,30 +127,58 @@ def cluster_network(request, slug):
     return render(request, "network/cluster.html", context)
 
 
-class OrganizationField(forms.CharField):
-    """An organization given by slug, Korean or English name, or any alias."""
+def _graph_response(data: dict, **extra) -> JsonResponse:
+    """A network for the interactive view (see :mod:`network.explore`), as UTF-8 JSON."""
+    return JsonResponse({**data, **extra}, json_dumps_params={"ensure_ascii": False})
 
-    default_error_messages = {
-        "unknown": _("No organization is known as “%(name)s”."),
-        "ambiguous": _(
-            "Several organizations are known as “%(name)s”: %(slugs)s. Enter one of these."
-        ),
-    }
 
-    def clean(self, value):
-        value = super().clean(value)
-        try:
-            return Organization.objects.published().get_by_name(value)
-        except Organization.DoesNotExist:
-            raise forms.ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"name": value}
-            ) from None
-        except AmbiguousName as error:
-            raise forms.ValidationError(
-                self.error_messages["ambiguous"],
-                code="ambiguous",
-                params={"name": value, "slugs": ", ".join(error.slugs)},
-            ) from None
+@require_safe
+def network_graph(request):
+    """The network of the filtered agreements as JSON, for the interactive view of
+    ``/network/``: the organizations and links of its drawing (see
+    :func:`network.explore.graph_data`), plus ``current`` and ``computed`` as on the page.
+
+    Takes the page's filters and answers 400 with the refused ones under ``errors``. A
+    network too large to analyse now and never analysed has no nodes and ``too_large``.
+    """
+    filterset, _query = _filtered(request)
+    if refused(filterset):
+        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    analysis = explore.network_graph(
+        filterset.qs, sorted(_network_filters(request).lists()), data_version()
+    )
+    if analysis.value is None:
+        return _graph_response({"nodes": [], "edges": []}, too_large=True, current=False)
+    return _graph_response(
+        analysis.value,
+        current=analysis.current,
+        computed=analysis.computed.isoformat() if analysis.computed else None,
+    )
+
+
+@require_safe
+def organization_network_graph(request, slug):
+    """An organization's ego network as JSON (``?steps=2`` for partners of partners), for
+    the interactive view on its pages; a former address redirects like the page's."""
+    organization = Organization.objects.published().filter(slug=slug).first()
+    if organization is None:
+        moved = OrganizationRedirect.objects.destination(slug)
+        if moved is None:
+            raise Http404
+        url = reverse("network:organization_network_graph", kwargs={"slug": moved.slug})
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url, permanent=True)
+    return _graph_response(
+        explore.organization_graph(organization, request.GET.get("steps"), data_version())
+    )
+
+
+@require_safe
+def cluster_network_graph(request, slug):
+    """The network among a cluster's operator and members as JSON, for the interactive view
+    on its pages."""
+    cluster = get_object_or_404(Cluster, slug=slug)
+    return _graph_response(explore.cluster_network_graph(cluster, data_version()))
 
 
 class OrganizationPairForm(forms.Form):
@@ -162,6 +201,7 @@ class OrganizationPairForm(forms.Form):
         return cleaned_data
 
 
+@require_safe
 def network_path(request):
     """How are these two connected? The shortest chains of agreements between two
     organizations, within the filtered agreements.
@@ -170,7 +210,12 @@ def network_path(request):
     ``chains`` (None before a valid search; else a list of chains, each a list of steps
     ``{"source", "target", "agreements", "more"}``) and ``max_chains``.
     """
-    form = OrganizationPairForm(request.GET if "source" in request.GET else None)
+    # A link may name the first organization only ("How is this organization connected to
+    # another?"): the form then starts with it filled in, by its name, not as a refusal.
+    bound = "source" in request.GET and "target" in request.GET  # the form was sent
+    form = OrganizationPairForm(
+        request.GET if bound else None, initial=_named_initial(request.GET.get("source", ""))
+    )
     filterset, _query = _filtered(request)
     context = {
         "form": form,
@@ -188,6 +233,14 @@ def network_path(request):
     context["chains"] = _chain_steps(graph, shortest_chains(graph, source.slug, target.slug))
     context["source"], context["target"] = source, target
     return render(request, "network/path.html", context)
+
+
+def _named_initial(source: str) -> dict:
+    """The form's first field filled in with the organization a link names, by its name."""
+    if not source:
+        return {}
+    organization = Organization.objects.published().named(source).first()
+    return {"source": organization.display_name if organization else source}
 
 
 def _chain_steps(graph, chains):
@@ -234,6 +287,7 @@ def _export_graph(request):
     return load_network(filterset.qs), None
 
 
+@require_safe
 def network_graphml(request):
     """The filtered network as GraphML (for Cytoscape, Gephi, yEd)."""
     graph, error = _export_graph(request)
@@ -242,6 +296,7 @@ def network_graphml(request):
     return _export(graphml_chunks(graph), "graphml", "application/graphml+xml")
 
 
+@require_safe
 def network_gexf(request):
     """The filtered network as GEXF (for Gephi)."""
     graph, error = _export_graph(request)

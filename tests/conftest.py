@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.dispatch import receiver
+from django.test.signals import setting_changed
+from django.urls import clear_url_caches
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -70,16 +73,11 @@ def korean(settings):
 @pytest.fixture
 def in_english(settings):
     """Pages and messages in English, for tests that check English wording."""
-    from django.urls import clear_url_caches
     from django.utils import translation
 
-    # English becomes the default language, whose addresses have no /en/ prefix: forget the
-    # addresses already built with the other default, before and after.
     settings.LANGUAGE_CODE = "en"
-    clear_url_caches()
     with translation.override("en"):
         yield
-    clear_url_caches()
 
 
 def names_in(response, key="object_list"):
@@ -146,3 +144,12 @@ def saved_pages_server():
     server.url = lambda name: f"http://127.0.0.1:{server.server_port}/{name}"
     yield server
     server.shutdown()
+
+
+@receiver(setting_changed)
+def forget_addresses_built_for_another_default_language(setting, **kwargs):
+    """Tests that make English the default language (``settings.LANGUAGE_CODE = "en"``)
+    change which language's addresses have no prefix: the addresses Django has already
+    reversed and cached for each language no longer hold."""
+    if setting == "LANGUAGE_CODE":
+        clear_url_caches()

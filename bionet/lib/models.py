@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .slugs import romanized
 from .text import NormalizedCharField, normalize
 
 
@@ -60,6 +61,8 @@ class BilingualNamed:
 
     korean_name_field = "name_ko"
     english_name_field = "name_en"
+    # Names get a romanization on English pages; an agreement's title (a sentence) does not.
+    romanized_in_english = True
 
     def _names(self) -> tuple[str, str]:
         return getattr(self, self.korean_name_field), getattr(self, self.english_name_field)
@@ -75,16 +78,29 @@ class BilingualNamed:
         return english if self._english_first() else korean
 
     @property
+    def display_name_language(self) -> str:
+        return "en" if self._english_first() else "ko"
+
+    @property
     def other_name(self) -> str:
-        """The name in the other language, or "" when there is none."""
+        """The name in the other language; on an English page, a Korean name without an
+        English one is spelt out in Revised Romanization instead (names only, not titles)."""
         korean, english = self._names()
+        if not english and self.romanized_in_english and self._english_page():
+            return romanized(korean).title()
         if not english or english == korean:
             return ""
         return korean if self._english_first() else english
 
     @property
     def other_name_language(self) -> str:
+        korean, english = self._names()
+        if not english and self._english_page():
+            return "ko-Latn"
         return "ko" if self._english_first() else "en"
+
+    def _english_page(self) -> bool:
+        return (get_language() or "").startswith("en")
 
 
 def count_of(related, *, link: str, distinct: str | None = None):

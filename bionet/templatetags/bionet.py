@@ -18,6 +18,10 @@ def names(record, url=None, tag="span"):
     """
     return {
         "name": record.display_name,
+        # Marked only where it differs from the page's: a Korean name on an English page.
+        "name_language": ""
+        if (translation.get_language() or "").startswith(record.display_name_language)
+        else record.display_name_language,
         "other_name": record.other_name,
         "other_language": record.other_name_language,
         "url": url,

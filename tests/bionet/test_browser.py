@@ -132,3 +132,19 @@ def test_pages_fit_a_phone_screen(browser, live_server, seeded, artifacts, langu
         shoot(page, artifacts, f"narrow-{name}-{language}")
     assert violations == []
     context.close()
+
+
+def test_a_clusters_facts_keep_whole_words_in_english(browser, live_server, seeded, artifacts):
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.goto(f"{live_server.url}/en/clusters/osong-medical-complex/")
+    shoot(page, artifacts, "cluster-overview-en")
+    # Each fact's widest word fits its column: nothing breaks "Innovatio/n" or "Chungche/ong".
+    narrowest = page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('#overview .facts dd')]
+            .map(dd => dd.clientWidth))"""
+    )
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('#overview .facts dd')]
+            .filter(dd => dd.scrollWidth > dd.clientWidth).length"""
+    )
+    assert narrowest >= 160 and overflowing == 0

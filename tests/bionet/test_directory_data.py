@@ -495,3 +495,9 @@ def test_the_content_report_fails_on_a_one_party_agreement_and_an_unknown_source
         result.stdout
     )
     assert "agreement 2024-02-gamma-council: source nowhere" in result.stdout
+
+
+def test_the_readmes_example_selects_real_records(client):
+    directory_load(path=DIRECTORY)
+    rows = client.get("/partnerships.csv", {"cluster": "songdo-bio-cluster", "year_from": "2020"})
+    assert len(b"".join(rows.streaming_content).decode("utf-8-sig").splitlines()) > 10

@@ -217,12 +217,6 @@ def test_a_page_number_in_other_digits_is_a_404_like_any_other_non_number(client
     assert client.get("/organizations/", {"per_page": "1", "page": "last"}).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="network/partials.py is another engineer's: parse_steps() reads steps with int(), "
-    "which takes ٢ for 2; it should use bionet.lib.text.ascii_int, then drop this marker",
-)
 def test_steps_in_other_digits_are_read_as_the_default_one_step(client):
     page = OrganizationFactory().get_absolute_url()
 
@@ -271,18 +265,12 @@ def refusals(client, paths) -> list:
 def test_every_public_page_answers_get_and_head_and_refuses_every_other_method_with_405(
     client, seed
 ):
-    # The network's pages are left out until network/views.py is wired (see the next test).
+    # The network's pages are checked on their own in the next test.
     paths = public_paths(network=False)
     assert {"/", "/search/", "/sitemap.xml", "/agreements.csv", "/organizations/"} <= set(paths)
     assert refusals(client, paths) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="network/views.py is another engineer's: its views get @require_safe there; then "
-    "drop this marker and the exclusion in the test above",
-)
 def test_the_network_pages_answer_get_and_head_and_refuse_every_other_method_with_405(client, seed):
     paths = public_paths(network=True)
     assert "/network/" in paths

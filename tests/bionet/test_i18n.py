@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from agreements.models import Agreement
+from bionet.lib.slugs import romanized
 from tests.factories import AgreementFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +46,13 @@ def test_english_pages_lead_with_english_names(english, seed):
     assert "<title>Korea Health Industry Development Institute · Bionet</title>" in html
 
 
-def test_a_record_without_an_english_name_shows_its_korean_name_alone(english):
+def test_a_record_without_an_english_name_shows_its_korean_name_with_its_romanization(english):
     organization = OrganizationFactory(name_ko="홀로재단", name_en="")
     html = english.get(organization.get_absolute_url()).content.decode()
-    assert '<span class="name">홀로재단</span>' in html
-    assert 'class="other-name"' not in html.split("<h1>")[1].split("</h1>")[0]
+    heading = html.split("<h1>")[1].split("</h1>")[0]
+    assert '<span class="name" lang="ko">홀로재단</span>' in heading
+    spelt = romanized("홀로재단").title()  # Revised Romanization, by korean-romanizer
+    assert spelt.isascii() and f'<span class="other-name" lang="ko-Latn">{spelt}</span>' in heading
 
 
 def test_agreement_dates_read_naturally_in_english(english):

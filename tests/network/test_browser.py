@@ -11,9 +11,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def page(browser):
-    # No JavaScript at all: the pages must work without it.
+    # No JavaScript at all: the pages must work without it. In Korean, the site's first
+    # language, whose addresses have no language prefix.
     context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1100, "height": 900}
+        java_script_enabled=False, locale="ko-KR", viewport={"width": 1100, "height": 900}
     )
     yield context.new_page()
     context.close()

@@ -280,8 +280,9 @@ def test_the_svg_holds_a_linked_titled_node_per_organization(db, in_english):
     links = root.findall(f".//{SVG}a")
     assert [link.get("href") for link in links] == [f"/organizations/{s}/" for s in "abcd"]
     for link, slug in zip(links, "abcd", strict=True):
-        assert link.find(f"{SVG}text").text == f"{slug} 기관"
-        assert link.find(f"{SVG}title").text.startswith(f"{slug} 기관 (")
+        # On an English page, each organization by its English name.
+        assert link.find(f"{SVG}text").text == slug.title()
+        assert link.find(f"{SVG}title").text.startswith(f"{slug.title()} (")
         assert link.find(f"{SVG}circle").get("fill") == KIND_COLOURS["research_institute"]
     lines = root.findall(f".//{SVG}line")
     assert len(lines) == 4

@@ -1,6 +1,7 @@
 """The network pages: whole network, ego and cluster networks, path finder, exports."""
 
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
@@ -55,10 +56,19 @@ def test_network_page_draws_a_linked_node_per_organization(seed, client):
     assert response.status_code == 200
     parties = Organization.objects.filter(agreement_parties__isnull=False).distinct()
     assert sorted(node_links(response)) == sorted(o.get_absolute_url() for o in parties)
-    assert "보건복지부" in {t.text for t in graph_svg(response).iter(f"{SVG}text")}
+    # An English page labels each organization with its English name where it has one.
+    assert "Ministry of Health and Welfare" in {
+        t.text for t in graph_svg(response).iter(f"{SVG}text")
+    }
     page = response.content.decode()
     assert "Ministry" in page or "Government ministry" in page  # the legend names the kinds
-    assert 'style="' not in page and "<script" not in page
+    # Nothing inline for the Content-Security-Policy to refuse: scripts are files.
+    assert 'style="' not in page
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page, re.S)
+    assert scripts and all(
+        ' src="/static/' in attributes and not body for attributes, body in scripts
+    )
+    assert "onclick" not in page and "javascript:" not in page
 
 
 def test_network_page_ranks_the_most_connected_organizations(seed, client):
@@ -372,3 +382,21 @@ def test_organization_ranks_count_the_clusters_its_partners_span(seed, client):
     # Partners: the ministry (in no cluster) and Songdo's operator: only Songdo is spanned.
     assert ranks["degree"] == 2
     assert ranks["brokerage"] == 1
+
+
+def test_the_link_from_an_organization_opens_the_path_form_with_its_name(client, seed):
+    page = client.get("/organizations/khidi/").content.decode()
+    assert 'href="/network/path/?source=khidi"' in page
+    response = client.get("/network/path/", {"source": "khidi"})
+    assert response.status_code == 200
+    assert not response.context["form"].is_bound
+    # By its name (in this module's English), not its slug.
+    assert 'value="Korea Health Industry Development Institute"' in response.content.decode()
+
+
+def test_an_empty_selection_says_so_and_offers_no_files(client, seed):
+    response = client.get(reverse("network:network"), {"year_from": "2001", "year_to": "2002"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="network-empty"' in html
+    assert "graphml" not in html.lower().split("<main")[1] and "communities" not in html

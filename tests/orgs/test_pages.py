@@ -162,7 +162,7 @@ def test_a_seed_organization_shows_all_its_partners_and_agreements(client, seed)
     response = client.get("/organizations/khidi/")
     assert response.context["partner_count"] == len(response.context["partners"])
     assert response.context["agreement_count"] == len(response.context["agreements"])
-    assert "?organization=khidi" not in response.content.decode()
+    assert "/agreements/?organization=khidi" not in response.content.decode()  # all shown
 
 
 def test_in_english_the_list_sorts_by_the_names_it_shows(client):
@@ -195,3 +195,12 @@ def test_an_article_is_listed_once_on_an_organizations_page(client, seed):
     cited = {item.pk for item in response.context["news_items"]}
     mentioning = {item.pk for item in response.context["mentioning_news"]}
     assert cited and not cited & mentioning
+
+
+def test_an_organizations_and_a_clusters_page_offer_their_csv(client, seed):
+    khidi = client.get("/organizations/khidi/").content.decode()
+    assert 'href="/agreements.csv?organization=khidi"' in khidi
+    assert 'href="/partnerships.csv?organization=khidi"' in khidi
+    magok = client.get("/clusters/magok/").content.decode()
+    assert 'href="/agreements.csv?cluster=magok"' in magok
+    assert 'href="/partnerships.csv' in client.get("/network/").content.decode()
