@@ -3,7 +3,7 @@ row and triggers stay as they are, and its content type is handed over."""
 
 from django.db import migrations, models
 
-from bionet.lib.migrations import move_content_types
+from bionet.migrations._content_types import move_content_types
 
 
 class Migration(migrations.Migration):

@@ -10,7 +10,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from bionet.lib.migrations import move_content_types
+from bionet.migrations._content_types import move_content_types
 
 
 class Migration(migrations.Migration):
