@@ -38,9 +38,14 @@ db: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_directory
 
-## Sets everything up and serves the directory data on http://$(HOST):$(PORT)/
+## Sets everything up and serves the directory data on http://$(HOST):$(PORT)/, with the
+## background worker (long work: network analyses and files, large imports, article fetches)
+## beside the server; both stop together. They share a cache folder under var/.
+run: export DJANGO_CACHE_URL ?= file://$(CURDIR)/var/cache
 run: db
 	$(BIN)/python manage.py create_local_admin --url http://$(HOST):$(PORT)/admin/
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --queue-name '*' --verbosity 1 & worker=$$!; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Serves as production does (debug off, gunicorn, 2 workers); needs DJANGO_SECRET_KEY.
@@ -56,4 +61,4 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache .ruff_cache

@@ -39,9 +39,23 @@ data's version, so a stale entry is never shown):
     NETWORK_DRAWING_NODES            the most organizations a network drawing shows (default
                                      150): a larger network is cut to its most connected ones
     NETWORK_PARTIES_PER_REQUEST      the largest network (in agreement parties) a page
-                                     analyses while the visitor waits (default 50000, about
-                                     3 s); larger ones show what `manage.py analyse_network`
-                                     last computed: run it after imports and from cron
+                                     analyses while the visitor waits (default 5000, about
+                                     0.5 s); larger ones are analysed by the task worker
+    NETWORK_ANALYSIS_DELAY           seconds the whole network's analysis waits after a write
+                                     (default 30), so a burst of writes is analysed once
+    UNCACHED_WORK_PER_CLIENT         new analyses, files and path searches a client address
+                                     may start per period (default 30/minute); past it, 429
+
+Pages (httpcache/, see docs/serving.md):
+    PAGE_MAX_AGE                     Cache-Control max-age of public pages (default 60)
+    PAGE_STALE_WHILE_REVALIDATE      ... and stale-while-revalidate (default 600)
+    PAGE_CACHE_ENTRIES               pages each process keeps rendered (default 5000)
+    PAGE_CACHE_SECONDS               how long a rendered page is kept (default a day)
+    BIONET_RELEASE                   names the deployment in ETags (default: a digest of the
+                                     page sources)
+
+Background tasks (jobs/, run by `manage.py db_worker`):
+    PREPARED_FILES_DIR               where tasks write files for download (default var/files)
 
 JSON API (/api/, see docs/api.md):
     API_RATE_LIMIT                   requests a client (by address) may make, e.g. 120/minute
@@ -108,6 +122,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not items:
         raise ImproperlyConfigured(f"{name} is set but names no value.")
     return items
+
+
+def env_rate(name: str, default: str) -> str:
+    """Read a rate: requests/period, with a period of second, minute, hour or day."""
+    raw = env_str(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: write requests/period, e.g. "
+            "120/minute, with a period of second, minute, hour or day."
+        )
+    return raw
 
 
 def env_cache(name: str, default: str) -> dict:
@@ -214,11 +239,19 @@ INSTALLED_APPS = [
     "network",
     "devdata",
     "api",
+    "httpcache",
+    # Django's task framework (the django-tasks backport) with its database backend: long work
+    # runs in `manage.py db_worker`, on SQLite and PostgreSQL alike, with no other service.
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
     # First: answers /healthz before host checks, sessions, CSRF or authentication.
     "bionet.middleware.HealthCheckMiddleware",
+    # Before compression: keeps public pages as sent and answers 304s (httpcache).
+    "httpcache.middleware.PublicPageCacheMiddleware",
     # Compresses pages and exports for every deployment, with Django's BREACH mitigation
     # (random bytes in each gzip header); before everything that writes the body.
     "django.middleware.gzip.GZipMiddleware",
@@ -296,23 +329,47 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
-CACHES = {"default": env_cache("DJANGO_CACHE_URL", "locmem://")}
+PAGE_CACHE_ALIAS = "pages"
+CACHES = {
+    "default": env_cache("DJANGO_CACHE_URL", "locmem://"),
+    # Rendered public pages (httpcache), under the data's version: each process keeps its own,
+    # read in microseconds; a write changes the version, so no process serves an old page.
+    PAGE_CACHE_ALIAS: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "bionet-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 5000, minimum=1)},
+    },
+}
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60, minimum=1)
+# What a browser, a shared cache or a CDN may do with a public page: use it for PAGE_MAX_AGE
+# seconds, then while asking again (a 304 when nothing changed) for up to
+# PAGE_STALE_WHILE_REVALIDATE seconds more.
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60, minimum=0)
+PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 600, minimum=0)
+# Long work off the request (jobs/): queued in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Where tasks leave the files they prepare for download (network files, large exports).
+PREPARED_FILES_DIR = Path(env_str("PREPARED_FILES_DIR", str(BASE_DIR / "var" / "files")))
+
+# Names the deployment in ETags and page keys; by default a digest of the page sources.
+RELEASE = env_str("BIONET_RELEASE", "")
 NETWORK_CACHE_SECONDS = env_int("NETWORK_CACHE_SECONDS", 24 * 60 * 60, minimum=1)
 NETWORK_DRAWING_NODES = env_int("NETWORK_DRAWING_NODES", 150, minimum=2)
 
 # Fetching an article refuses private, loopback and link-local addresses (news/fetch.py).
 # Tests serve saved pages on 127.0.0.1 and set this; it is never read from the environment.
 NEWS_FETCH_ALLOW_PRIVATE_ADDRESSES = False
-NETWORK_PARTIES_PER_REQUEST = env_int("NETWORK_PARTIES_PER_REQUEST", 50_000, minimum=1)
+# A network with more parties is analysed by a task, never while a visitor waits (about
+# 0.5 s of work in a request at 5,000 parties).
+NETWORK_PARTIES_PER_REQUEST = env_int("NETWORK_PARTIES_PER_REQUEST", 5_000, minimum=1)
+# Seconds the whole network's analysis waits after a write, so a burst is analysed once.
+NETWORK_ANALYSIS_DELAY = env_int("NETWORK_ANALYSIS_DELAY", 30, minimum=0)
+# New networks, network files and paths one client may have computed per period (jobs.budget).
+UNCACHED_WORK_PER_CLIENT = env_rate("UNCACHED_WORK_PER_CLIENT", "30/minute")
 
 # The read-only JSON API (api/): public records only, so it signs nobody in and every client is
 # rate limited by its address (read as sign-in lockouts read it: see DJANGO_PROXY_HOPS).
-API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/minute")
-if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
-    raise ImproperlyConfigured(
-        f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not a rate: write requests/period, e.g. "
-        "120/minute, with a period of second, minute, hour or day."
-    )
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -3,6 +3,8 @@ import sys
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from agreements.models import Agreement, with_agreement_counts
@@ -26,6 +28,12 @@ SEARCH_RESULTS_PER_KIND = 20
 SEARCH_AGREEMENTS_COUNTED = 1000
 # ... and how many matching news items, for the same reason.
 SEARCH_NEWS_COUNTED = 1000
+
+
+# The language switch sets a preference and nothing else: a forged switch can only change the
+# language a visitor reads in. Without a CSRF token the switcher on every page sets no cookie,
+# so public pages stay the same for every anonymous visitor and a shared cache can keep them.
+set_language = csrf_exempt(i18n.set_language)
 
 
 @require_safe

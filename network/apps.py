@@ -8,7 +8,10 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Collaboration network")
 
     def ready(self):
+        from . import signals
+
         post_migrate.connect(restore_sqlite_triggers, sender=self)
+        signals.connect()
 
 
 def restore_sqlite_triggers(sender, using="default", **kwargs):

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
 
 from agreements.models import AgreementParty
+from jobs.services import computed_once
 
 from .drawing import draw
 from .graph import load_network
@@ -33,19 +34,36 @@ from .models import NetworkVersion
 # key; old entries expire.
 
 CACHE_PREFIX = "bionet:network"
+# Bumped whenever a background analysis stores what pages show: a page drawn while an
+# analysis was missing or stale is then drawn again (httpcache keys pages by it).
+GENERATION_KEY = f"{CACHE_PREFIX}:generation"
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """The data's version (``tag``) and the time of the last write (``changed``, None when
+    unknown)."""
+
+    tag: str
+    changed: datetime.datetime | None
+
+
+def current_data_version() -> DataVersion:
+    """The version of the directory's data, in one query.
+
+    When the version row is missing (its table was emptied and nothing has been written
+    since), every call answers a new version, so nothing is served from a cache.
+    """
+    row = NetworkVersion.objects.filter(pk=1).values_list("token", "counter", "changed").first()
+    if row is None:
+        return DataVersion(secrets.token_hex(16), None)
+    token, counter, changed = row
+    return DataVersion(f"{token}:{counter}", changed)
 
 
 def data_version() -> str:
-    """The version of everything the network is built from, in one query.
-
-    When the version row is missing (its table was emptied and nothing has been written
-    since), every call answers a new version, so nothing is served from the cache.
-    """
-    version = NetworkVersion.objects.filter(pk=1).values_list("token", "counter").first()
-    if version is None:
-        return secrets.token_hex(16)
-    token, counter = version
-    return f"{token}:{counter}"
+    """The tag of :func:`current_data_version`."""
+    return current_data_version().tag
 
 
 def cache_key(name: str, key: Iterable) -> str:
@@ -55,13 +73,21 @@ def cache_key(name: str, key: Iterable) -> str:
 
 def cached(name: str, key: Iterable, compute):
     """``compute()``, or its result cached under ``name`` and ``key`` (which should include
-    :func:`data_version`)."""
-    full_key = cache_key(name, key)
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, settings.NETWORK_CACHE_SECONDS)
-    return value
+    :func:`data_version`); computed once while concurrent requests wait for it."""
+    return computed_once(cache_key(name, key), compute)
+
+
+def analyses_generation() -> int:
+    """How many times background analyses have stored results (0 when unknown)."""
+    return cache.get(GENERATION_KEY, 0)
+
+
+def bump_analyses_generation() -> None:
+    if not cache.add(GENERATION_KEY, 1, None):
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # expired in between
+            cache.set(GENERATION_KEY, 1, None)
 
 
 def too_large_to_analyse_now(agreements=None) -> bool:
@@ -83,27 +109,52 @@ class Analysis:
 
     ``value`` is None when the network was never analysed and is too large to analyse in
     the request; ``current`` is False when it was analysed before the data last changed.
+    ``preparing`` is True when a background task is analysing it now.
     """
 
     value: object
     current: bool
     computed: datetime.datetime | None
+    preparing: bool = False
 
 
-def analysed(name: str, key: Iterable, version: str, compute, agreements=None) -> Analysis:
+def analysed(
+    name: str,
+    key: Iterable,
+    version: str,
+    compute,
+    agreements=None,
+    *,
+    prepare=None,
+    on_miss=None,
+) -> Analysis:
     """``compute()`` for the data's ``version``, cached; when the network of ``agreements``
-    is too large to analyse while a visitor waits, the latest result computed for ``key``
-    (by an earlier request or ``manage.py analyse_network``) instead.
+    is too large to analyse while a visitor waits, ``prepare()`` queues its analysis (once,
+    however many ask) and the latest result computed for ``key`` (by an earlier request, a
+    task or ``manage.py analyse_network``) is answered meanwhile.
+
+    ``on_miss()`` is called before a computation in the request: the per-client budget,
+    which may refuse it by raising (``prepare`` spends it when it queues new work).
+    Concurrent requests for one missing analysis compute it once (jobs.computed_once).
     """
     key = tuple(key)
-    found = cache.get(cache_key(name, (version, *key)))
+    current_key = cache_key(name, (version, *key))
+    found = cache.get(current_key)
     if found is None and _too_large(name, key, version, agreements):
-        found = cache.get(cache_key(f"{name}:latest", key))
-        if found is None:
-            return Analysis(None, False, None)
-        return Analysis(found[0], found[1] == version, found[2])
+        latest = cache.get(cache_key(f"{name}:latest", key))
+        if latest is not None and latest[1] == version:
+            return Analysis(latest[0], True, latest[2])
+        if prepare is not None:
+            prepare()
+        if latest is None:
+            return Analysis(None, False, None, preparing=prepare is not None)
+        return Analysis(latest[0], False, latest[2], preparing=prepare is not None)
     if found is None:
-        found = store(name, key, version, compute())
+        if on_miss is not None:
+            on_miss()
+        found = computed_once(
+            current_key, lambda: store(name, key, version, compute()), timeout=None
+        )
     return Analysis(found[0], True, found[2])
 
 
@@ -170,46 +221,51 @@ class Ranks:
         ]
 
 
-def whole_network_ranks(version: str | None = None) -> Analysis:
+def whole_network_ranks(version: str | None = None, *, prepare=None) -> Analysis:
     """The whole network's ranks for the data's ``version`` (default: read it), cached; or,
-    for a network too large to analyse in a request, the latest ranks computed."""
-    return analysed("ranks", (), version or data_version(), compute_whole_network_ranks)
+    for a network too large to analyse in a request, the latest ranks computed (and
+    ``prepare()`` queues a new analysis)."""
+    return analysed(
+        "ranks", (), version or data_version(), compute_whole_network_ranks, prepare=prepare
+    )
 
 
 def compute_whole_network_ranks() -> Ranks:
     return Ranks.of_graph(load_network())
 
 
-def network_page(agreements, filters: list, version: str) -> Analysis:
+def network_page(
+    agreements, filters: list, version: str, *, prepare=None, on_miss=None
+) -> Analysis:
     """What the network page shows for ``agreements``, chosen by the page's ``filters``
     (a sorted list of (name, values) pairs), in the active language."""
     return analysed(
         "page",
-        _page_key(filters),
+        selection_key(filters),
         version,
         lambda: network_summary(agreements, title=gettext("Collaboration network")),
         agreements=agreements,
+        prepare=prepare,
+        on_miss=on_miss,
     )
 
 
-def _page_key(filters: list) -> tuple:
-    """What the network page's analysis is cached under, besides the data's version."""
+def selection_key(filters: list) -> tuple:
+    """What a selection's analyses are cached under, besides the data's version."""
     return (filters, get_language())
 
 
-def analyse_whole_network() -> str:
-    """Compute and cache the whole network's ranks and its unfiltered network page in every
-    language, however large: ``manage.py analyse_network``. Returns the version analysed."""
-    version = data_version()
-    graph = load_network()
-    store("ranks", (), version, Ranks.of_graph(graph))
-    metrics = network_metrics(graph)
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            # The unfiltered page, as network_page() looks it up.
-            title = gettext("Collaboration network")
-            store("page", _page_key([]), version, _summary(graph, metrics, title=title))
-    return version
+def selection_is_analysed(filters: list, version: str) -> bool:
+    """Whether the network page of ``filters`` is stored for ``version`` (in the site's
+    language: every language is stored together)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        key = cache_key("page:latest-version", selection_key(filters))
+    return cache.get(key) == version
+
+
+def whole_network_is_analysed(version: str) -> bool:
+    """Whether the whole network's ranks are stored for ``version``."""
+    return cache.get(cache_key("ranks:latest-version", ())) == version
 
 
 def network_summary(agreements, *, title: str) -> dict:

@@ -16,11 +16,10 @@ from django.utils.translation import get_language, gettext
 from clusters.models import Cluster
 from orgs.models import Organization
 
-from .cache import Analysis, analysed, cached
+from .cache import Analysis, analysed, cached, selection_key
 from .drawing import edge_width, legend, node_radius
-from .graph import load_ego, load_network
+from .graph import cluster_graph, load_ego, load_network, parse_steps
 from .metrics import most_connected, sorted_subgraph
-from .partials import cluster_graph, parse_steps
 
 
 def graph_data(
@@ -111,7 +110,9 @@ def _clusters(graph: nx.Graph) -> list[dict]:
     return sorted(named, key=lambda cluster: (cluster["name"], cluster["slug"]))
 
 
-def network_graph(agreements, filters: list, version: str) -> Analysis:
+def network_graph(
+    agreements, filters: list, version: str, *, prepare=None, on_miss=None
+) -> Analysis:
     """The network of ``agreements`` for the interactive view of ``/network/``, chosen by the
     page's ``filters`` (a sorted list of (name, values) pairs), in the active language.
 
@@ -121,10 +122,12 @@ def network_graph(agreements, filters: list, version: str) -> Analysis:
     """
     return analysed(
         "explore",
-        (filters, get_language()),
+        selection_key(filters),
         version,
         lambda: graph_data(load_network(agreements), title=gettext("Collaboration network")),
         agreements=agreements,
+        prepare=prepare,
+        on_miss=on_miss,
     )
 
 

@@ -22,10 +22,11 @@ from itertools import combinations
 import networkx as nx
 from django.conf import settings
 from django.db import connections
-from django.db.models import CharField, Count, IntegerField, Q
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Cast, Substr
 
 from agreements.models import Agreement, AgreementParty
+from bionet.lib.text import ascii_int
 from clusters.models import Cluster, ClusterMembership
 from orgs.models import Organization
 
@@ -317,3 +318,41 @@ def kind_labels() -> dict[str, str]:
 
 def agreement_kind_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Agreement.Kind.choices}
+
+
+def sorted_subgraph(graph: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
+    """An independent copy of the subgraph on ``nodes``, nodes and edges in slug order."""
+    keep = set(nodes)
+    subgraph = nx.Graph()
+    subgraph.add_nodes_from((n, graph.nodes[n]) for n in sorted(keep))
+    subgraph.add_edges_from(
+        sorted(
+            (min(u, v), max(u, v), data)
+            for u, v, data in graph.edges(keep, data=True)
+            if u in keep and v in keep
+        )
+    )
+    return subgraph
+
+
+def parse_steps(value) -> int:
+    """1 or 2 steps; anything else (missing, malformed, other digits, out of range) is 1."""
+    steps = value if isinstance(value, int) else ascii_int(value)
+    return steps if steps in (1, 2) else 1
+
+
+def cluster_members(cluster: Cluster):
+    """The cluster's operator and member organizations (published ones)."""
+    return Organization.objects.published().filter(
+        Q(pk=cluster.operator_id)
+        | Exists(ClusterMembership.objects.filter(cluster=cluster, organization=OuterRef("pk")))
+    )
+
+
+def cluster_graph(cluster: Cluster) -> nx.Graph:
+    """The network among ``cluster``'s operator and members: three queries."""
+    graph = load_members(cluster_members(cluster))
+    member_slugs = [
+        node for node, data in graph.nodes(data=True) if cluster.slug in data["clusters"]
+    ]
+    return sorted_subgraph(graph, member_slugs)

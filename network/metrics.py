@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from orgs.models import Organization
 
-from .graph import kind_labels
+from .graph import kind_labels, sorted_subgraph
 
 # The layout and the communities use this seed: the same data always gives the same picture.
 SEED = 20240101
@@ -159,21 +159,6 @@ def most_connected(graph: nx.Graph, limit: int) -> nx.Graph:
     return sorted_subgraph(graph, keep)
 
 
-def sorted_subgraph(graph: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
-    """An independent copy of the subgraph on ``nodes``, nodes and edges in slug order."""
-    keep = set(nodes)
-    subgraph = nx.Graph()
-    subgraph.add_nodes_from((n, graph.nodes[n]) for n in sorted(keep))
-    subgraph.add_edges_from(
-        sorted(
-            (min(u, v), max(u, v), data)
-            for u, v, data in graph.edges(keep, data=True)
-            if u in keep and v in keep
-        )
-    )
-    return subgraph
-
-
 def shortest_chains(graph: nx.Graph, source: str, target: str, limit: int = MAX_CHAINS):
     """Up to ``limit`` shortest chains of organizations from ``source`` to ``target``.
 
@@ -187,9 +172,41 @@ def shortest_chains(graph: nx.Graph, source: str, target: str, limit: int = MAX_
         return []
 
 
+def chain_links(graph: nx.Graph, source: str, target: str, *, per_step: int) -> dict:
+    """The shortest chains from ``source`` to ``target`` as plain data, for a page or a
+    task's result: ``{"chains": [[{"source", "target", "agreement_ids", "more"}, ...]],
+    "nodes": {slug: {"name_ko", "name_en", "kind"}}}``, each step with the ids of its
+    ``per_step`` latest agreements and how many more there are."""
+    chains = []
+    nodes = {}
+    for chain in shortest_chains(graph, source, target):
+        steps = []
+        for first, second in zip(chain, chain[1:], strict=False):
+            ids = graph.edges[first, second]["agreements"]
+            shown = ids[-per_step:]
+            steps.append(
+                {
+                    "source": first,
+                    "target": second,
+                    "agreement_ids": list(reversed(shown)),
+                    "more": len(ids) - len(shown),
+                }
+            )
+        for node in chain:
+            data = graph.nodes[node]
+            nodes[node] = {key: data[key] for key in ("name_ko", "name_en", "kind")}
+        chains.append(steps)
+    return {"chains": chains, "nodes": nodes}
+
+
 def node_organization(graph: nx.Graph, node: str) -> dict:
     """What a template needs to show and link one organization of the graph."""
-    data = graph.nodes[node]
+    return linked_organization(node, graph.nodes[node])
+
+
+def linked_organization(node: str, data: dict) -> dict:
+    """What a template needs to show and link one organization: ``data`` holds its names
+    and kind."""
     return {
         "slug": node,
         "name_ko": data["name_ko"],

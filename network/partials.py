@@ -3,27 +3,18 @@
 
 from __future__ import annotations
 
-import networkx as nx
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
-from bionet.lib.text import ascii_int
-from clusters.models import Cluster, ClusterMembership
+from clusters.models import Cluster
 from orgs.models import Organization
 
 from .cache import cache_key, cached, data_version, whole_network_ranks
 from .drawing import Drawing, draw, legend, network_svg
-from .graph import load_ego, load_members
-from .metrics import sorted_subgraph
-
-
-def parse_steps(value) -> int:
-    """1 or 2 steps; anything else (missing, malformed, other digits, out of range) is 1."""
-    steps = value if isinstance(value, int) else ascii_int(value)
-    return steps if steps in (1, 2) else 1
+from .graph import cluster_graph, load_ego, parse_steps
+from .tasks import schedule_whole_network_analysis
 
 
 def ego_context(organization: Organization, steps=1) -> dict:
@@ -75,7 +66,7 @@ def _ego_shown(organization: Organization, steps: int, version: str) -> dict:
         "partner_count": 0,
     }
     if context["in_network"]:
-        analysis = whole_network_ranks(version)
+        analysis = whole_network_ranks(version, prepare=schedule_whole_network_analysis)
         whole = analysis.value
         title = gettext("Collaboration network of %(name)s") % {"name": organization.display_name}
         id_prefix = f"ego-{organization.slug}"
@@ -110,14 +101,6 @@ def _ego_shown(organization: Organization, steps: int, version: str) -> dict:
     return context
 
 
-def cluster_members(cluster: Cluster):
-    """The cluster's operator and member organizations (published ones)."""
-    return Organization.objects.published().filter(
-        Q(pk=cluster.operator_id)
-        | Exists(ClusterMembership.objects.filter(cluster=cluster, organization=OuterRef("pk")))
-    )
-
-
 def cluster_context(cluster: Cluster) -> dict:
     """Context for ``network/_cluster_network.html``: ``{"cluster_network": {...}}``, whose
     ``graph_url`` is the same network as JSON for the interactive view.
@@ -135,15 +118,6 @@ def cluster_context(cluster: Cluster) -> dict:
     )
     graph_url = reverse("network:cluster_network_graph", kwargs={"slug": cluster.slug})
     return {"cluster_network": {"cluster": cluster, "graph_url": graph_url, **shown}}
-
-
-def cluster_graph(cluster: Cluster) -> nx.Graph:
-    """The network among ``cluster``'s operator and members: three queries."""
-    graph = load_members(cluster_members(cluster))
-    member_slugs = [
-        node for node, data in graph.nodes(data=True) if cluster.slug in data["clusters"]
-    ]
-    return sorted_subgraph(graph, member_slugs)
 
 
 def _cluster_shown(cluster: Cluster) -> dict:

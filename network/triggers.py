@@ -1,9 +1,10 @@
 """The data version's triggers on SQLite, put back whenever a migration has dropped them.
 
-Agreements migration 0007 installs triggers that bump NetworkVersion on every write to the
-tables the network is drawn from. SQLite adds a column or a constraint by rebuilding the
-table, and the rebuild drops the table's triggers; PostgreSQL alters tables in place and
-keeps them. So after every ``migrate`` on SQLite the missing triggers are created again
+Agreements migration 0007 and network migration 0002 install triggers that bump
+NetworkVersion on every write to the tables public pages are drawn from. SQLite adds a column
+or a constraint by rebuilding the table, and the rebuild drops the table's triggers;
+PostgreSQL alters tables in place and keeps them. So after every ``migrate`` on SQLite the
+missing triggers are created again
 (``CREATE TRIGGER IF NOT EXISTS``: existing ones are left as they are).
 """
 
@@ -11,22 +12,29 @@ from django.db import connections
 
 from .models import NetworkVersion
 
-# The tables the network is built from: any write to them is a new version.
+# The tables public pages are built from: any write to them is a new version.
 TABLES = [
     "agreements_agreement",
     "agreements_agreementparty",
+    "agreements_agreement_sources",
     "orgs_organization",
+    "orgs_organizationname",
+    "orgs_organizationredirect",
     "clusters_cluster",
     "clusters_clustermembership",
+    "news_newsitem",
+    "news_newsmention",
 ]
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 
 
 def bump_sql() -> str:
     table = NetworkVersion._meta.db_table
+    now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
     return (
-        f"INSERT INTO {table} (id, token, counter) VALUES (1, lower(hex(randomblob(16))), 1) "
-        f"ON CONFLICT (id) DO UPDATE SET counter = {table}.counter + 1"
+        f"INSERT INTO {table} (id, token, counter, changed) "
+        f"VALUES (1, lower(hex(randomblob(16))), 1, {now}) "
+        f"ON CONFLICT (id) DO UPDATE SET counter = {table}.counter + 1, changed = {now}"
     )
 
 

@@ -7,8 +7,11 @@ always the network of the agreements a user has selected; the graph, its measure
 drawing come from the network app's other modules.
 """
 
+from functools import wraps
+
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,19 +23,30 @@ from agreements.models import Agreement
 from bionet.lib.csv import invalid_filters_response
 from bionet.lib.filters import bind_filters, refused
 from clusters.models import Cluster
+from jobs.budget import OverBudget, over_budget_response, spender
+from jobs.files import file_response, prepared_file
+from jobs.services import progress
 from network import explore
-from network.cache import data_version, network_page
-from network.files import gexf_chunks, graphml_chunks
+from network.cache import data_version, network_page, too_large_to_analyse_now
 from network.graph import load_network
-from network.metrics import MAX_CHAINS, METRICS, metric_labels, node_organization, shortest_chains
+from network.metrics import MAX_CHAINS, METRICS, chain_links, linked_organization, metric_labels
 from network.partials import cluster_context, ego_context
+from network.tasks import (
+    AGREEMENTS_PER_STEP,
+    FILE_FORMATS,
+    chains_key,
+    network_file_name,
+    prepare_chains,
+    prepare_network_file,
+    prepare_selection,
+)
 from orgs.forms import OrganizationField
 from orgs.models import Organization, OrganizationRedirect
 
+# Seconds before the page of a file being prepared asks again.
+FILE_REFRESH_SECONDS = 5
 # The agreement list's filters that make sense for a network (no text search, no ordering).
 NETWORK_FILTERS = ("cluster", "kind", "year_from", "year_to", "organization_kind")
-# Agreements listed under one step of a chain; the rest are counted.
-AGREEMENTS_PER_STEP = 5
 
 
 def _filtered(request):
@@ -50,11 +64,31 @@ def _network_filters(request):
     return query
 
 
+def _selection(request) -> list:
+    """The network's filters as a selection: sorted [name, values] pairs, the same whether
+    read from a request or from a task's arguments."""
+    return [[name, list(values)] for name, values in sorted(_network_filters(request).lists())]
+
+
+def _answers_429_over_budget(view):
+    """A view that may start uncached work answers 429 when the client is over budget."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except OverBudget as refusal:
+            return over_budget_response(refusal)
+
+    return wrapped
+
+
 def _filter_fields(filterset):
     return [filterset.form[name] for name in NETWORK_FILTERS]
 
 
 @require_safe
+@_answers_429_over_budget
 def network(request):
     """The network of the filtered agreements, drawn and ranked.
 
@@ -78,11 +112,19 @@ def network(request):
     order = request.GET.get("order", "degree")
     if order not in METRICS:
         order = "degree"
-    analysis = network_page(filterset.qs, sorted(_network_filters(request).lists()), data_version())
+    selection = _selection(request)
+    analysis = network_page(
+        filterset.qs,
+        selection,
+        data_version(),
+        prepare=lambda: prepare_selection(selection, before_new=spender(request)),
+        on_miss=spender(request),
+    )
     context.update(
         order=order,
         analysis_current=analysis.current,
         analysis_computed=analysis.computed,
+        analysis_preparing=analysis.preparing,
         party_limit=settings.NETWORK_PARTIES_PER_REQUEST,
     )
     if analysis.value is not None:
@@ -93,7 +135,11 @@ def network(request):
             summary=page["summary"],
             betweenness_sample=page["betweenness_sample"],
         )
-    return render(request, "network/network.html", context)
+    response = render(request, "network/network.html", context)
+    if not analysis.current:
+        # Shown until the analysis queued for it is ready: never kept as final.
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_safe
@@ -133,6 +179,7 @@ def _graph_response(data: dict, **extra) -> JsonResponse:
 
 
 @require_safe
+@_answers_429_over_budget
 def network_graph(request):
     """The network of the filtered agreements as JSON, for the interactive view of
     ``/network/``: the organizations and links of its drawing (see
@@ -144,16 +191,28 @@ def network_graph(request):
     filterset, _query = _filtered(request)
     if refused(filterset):
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    selection = _selection(request)
     analysis = explore.network_graph(
-        filterset.qs, sorted(_network_filters(request).lists()), data_version()
+        filterset.qs,
+        selection,
+        data_version(),
+        prepare=lambda: prepare_selection(selection, before_new=spender(request)),
+        on_miss=spender(request),
     )
     if analysis.value is None:
-        return _graph_response({"nodes": [], "edges": []}, too_large=True, current=False)
-    return _graph_response(
-        analysis.value,
-        current=analysis.current,
-        computed=analysis.computed.isoformat() if analysis.computed else None,
-    )
+        response = _graph_response(
+            {"nodes": [], "edges": []}, too_large=True, current=False, preparing=True
+        )
+    else:
+        response = _graph_response(
+            analysis.value,
+            current=analysis.current,
+            computed=analysis.computed.isoformat() if analysis.computed else None,
+            preparing=analysis.preparing,
+        )
+    if not analysis.current:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_safe
@@ -202,6 +261,7 @@ class OrganizationPairForm(forms.Form):
 
 
 @require_safe
+@_answers_429_over_budget
 def network_path(request):
     """How are these two connected? The shortest chains of agreements between two
     organizations, within the filtered agreements.
@@ -228,10 +288,25 @@ def network_path(request):
         return render(request, "network/path.html", context)
     if not form.is_valid() or refused(filterset):
         return render(request, "network/path.html", context, status=400)
-    graph = load_network(filterset.qs)
     source, target = form.cleaned_data["source"], form.cleaned_data["target"]
-    context["chains"] = _chain_steps(graph, shortest_chains(graph, source.slug, target.slug))
     context["source"], context["target"] = source, target
+    selection = _selection(request)
+    if too_large_to_analyse_now(filterset.qs):
+        # Searched by a task once; the page shows it when found.
+        version = data_version()
+        links = cache.get(chains_key(source.slug, target.slug, selection, version))
+        if links is None:
+            prepare_chains(
+                source.slug, target.slug, selection, version, before_new=spender(request)
+            )
+            context["preparing"] = True
+            response = render(request, "network/path.html", context, status=202)
+            response["Cache-Control"] = "no-store"
+            return response
+    else:
+        graph = load_network(filterset.qs)
+        links = chain_links(graph, source.slug, target.slug, per_step=AGREEMENTS_PER_STEP)
+    context["chains"] = _chain_steps(links)
     return render(request, "network/path.html", context)
 
 
@@ -243,63 +318,81 @@ def _named_initial(source: str) -> dict:
     return {"source": organization.display_name if organization else source}
 
 
-def _chain_steps(graph, chains):
-    """Chains of slugs as linked steps: organization, its shared agreements, organization."""
-    shown_ids = set()
-    steps_by_chain = []
-    for chain in chains:
-        steps = []
-        for first, second in zip(chain, chain[1:], strict=False):
-            ids = graph.edges[first, second]["agreements"]
-            shown = ids[-AGREEMENTS_PER_STEP:]
-            shown_ids.update(shown)
-            steps.append(
-                {
-                    "source": node_organization(graph, first),
-                    "target": node_organization(graph, second),
-                    "agreement_ids": shown,
-                    "more": len(ids) - len(shown),
-                }
-            )
-        steps_by_chain.append(steps)
+def _chain_steps(links: dict) -> list:
+    """Chains as linked steps (see metrics.chain_links): organization, its latest shared
+    agreements, organization. One query, for the agreements."""
+    ids = {pk for chain in links["chains"] for step in chain for pk in step["agreement_ids"]}
     agreements = Agreement.objects.only("pk", "title", "kind", "date", "date_precision").in_bulk(
-        shown_ids
+        ids
     )
-    for steps in steps_by_chain:
-        for step in steps:
-            step["agreements"] = [agreements[pk] for pk in reversed(step.pop("agreement_ids"))]
-    return steps_by_chain
+    nodes = links["nodes"]
+    return [
+        [
+            {
+                "source": linked_organization(step["source"], nodes[step["source"]]),
+                "target": linked_organization(step["target"], nodes[step["target"]]),
+                "agreements": [agreements[pk] for pk in step["agreement_ids"] if pk in agreements],
+                "more": step["more"],
+            }
+            for step in chain
+        ]
+        for chain in links["chains"]
+    ]
 
 
-def _export(chunks, extension: str, content_type: str):
-    """Stream an export: the graph is already built, so no query runs while streaming."""
-    response = StreamingHttpResponse(
-        (chunk.encode() for chunk in chunks), content_type=content_type
+def _network_file(request, file_format: str):
+    """The selected network as a file: a small one written while the visitor waits; a
+    large one written once by a task and then served whole, with its Content-Length, while
+    the page in between says it is being prepared and reloads itself."""
+    filterset, _query = _filtered(request)
+    if refused(filterset):
+        return invalid_filters_response(filterset)
+    content_type, writer = FILE_FORMATS[file_format]
+    filename = f"bionet-network.{file_format}"
+    if not too_large_to_analyse_now(filterset.qs):
+        # Small: the graph is built first, so no query runs while streaming.
+        graph = load_network(filterset.qs)
+        response = StreamingHttpResponse(
+            (chunk.encode() for chunk in writer(graph)), content_type=content_type
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    selection = _selection(request)
+    name = network_file_name(selection, file_format, data_version())
+    ready = prepared_file(name)
+    if ready is not None:
+        return file_response(ready, filename=filename, content_type=content_type)
+    prepare_network_file(selection, file_format, data_version(), before_new=spender(request))
+    response = render(
+        request,
+        "network/file_preparing.html",
+        {
+            "file_format": file_format.upper(),
+            "progress": progress(name),
+            "refresh_seconds": FILE_REFRESH_SECONDS,
+            "network_url": _with_query(reverse("network:network"), request),
+        },
+        status=202,
     )
-    response["Content-Disposition"] = f'attachment; filename="bionet-network.{extension}"'
+    # Neither kept nor reused: the next request may find the file ready.
+    response["Cache-Control"] = "no-store"
     return response
 
 
-def _export_graph(request):
-    filterset, _query = _filtered(request)
-    if refused(filterset):
-        return None, invalid_filters_response(filterset)
-    return load_network(filterset.qs), None
+def _with_query(url: str, request) -> str:
+    query = _network_filters(request).urlencode()
+    return f"{url}?{query}" if query else url
 
 
 @require_safe
+@_answers_429_over_budget
 def network_graphml(request):
     """The filtered network as GraphML (for Cytoscape, Gephi, yEd)."""
-    graph, error = _export_graph(request)
-    if error:
-        return error
-    return _export(graphml_chunks(graph), "graphml", "application/graphml+xml")
+    return _network_file(request, "graphml")
 
 
 @require_safe
+@_answers_429_over_budget
 def network_gexf(request):
     """The filtered network as GEXF (for Gephi)."""
-    graph, error = _export_graph(request)
-    if error:
-        return error
-    return _export(gexf_chunks(graph), "gexf", "application/gexf+xml")
+    return _network_file(request, "gexf")

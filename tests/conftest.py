@@ -34,10 +34,23 @@ def seed(db):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached, as after a deploy: a test database rolled back
-    to the same counts could otherwise be mistaken for data already computed."""
-    from django.core.cache import cache
+    to the same data version could otherwise be mistaken for data already computed or pages
+    already rendered."""
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def no_page_copies(settings):
+    """Pages are rendered for every request, so a test sees what its view does (its context,
+    its queries); tests/httpcache turns the server's copies of pages back on."""
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.PAGE_CACHE_ALIAS: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -153,3 +166,28 @@ def forget_addresses_built_for_another_default_language(setting, **kwargs):
     reversed and cached for each language no longer hold."""
     if setting == "LANGUAGE_CODE":
         clear_url_caches()
+
+
+@pytest.fixture
+def run_tasks():
+    """Run every task that is due, as ``manage.py db_worker`` does, until none is left;
+    answer how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from jobs.models import BackgroundTask
+
+    def run() -> int:
+        before = BackgroundTask.objects.exclude(status="READY").count()
+        Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="tests",
+            excluded_queue_names=[],
+        ).run()
+        return BackgroundTask.objects.exclude(status="READY").count() - before
+
+    return run

@@ -176,13 +176,15 @@ def test_it_needs_the_same_queries_for_5_and_50_agreements(
 ):
     make_agreements(count)
 
-    # The data's version; whether the network is small enough to analyse now; parties,
-    # organizations, clusters of the organizations; the names of those clusters.
-    with django_assert_num_queries(6):
+    # The data's version for the response (httpcache) and for the analysis; whether the
+    # network is small enough to analyse now; parties, organizations, clusters of the
+    # organizations; the names of those clusters.
+    with django_assert_num_queries(7):
         data = graph_json(client)
     assert len(data["nodes"]) == 8
-    # Cached with the page's analyses, for the data's version: that version only.
-    with django_assert_num_queries(1):
+    # Cached with the page's analyses, for the data's version: that version only, read for
+    # the response and for the analysis.
+    with django_assert_num_queries(2):
         assert graph_json(client) == data
 
 
@@ -251,12 +253,12 @@ def test_organization_json_needs_the_same_queries_for_5_and_50_agreements(
         make_agreements(count)
         organization = Organization.objects.order_by("pk").first()
         url = reverse("network:organization_network_graph", args=[organization.slug])
-        # The organization, the data's version, four to read its neighbourhood and three to
-        # load it, the clusters' names.
-        with django_assert_max_num_queries(10):
+        # The data's version for the response (httpcache); the organization, the data's
+        # version, four to read its neighbourhood and three to load it, the clusters' names.
+        with django_assert_max_num_queries(11):
             assert client.get(url).status_code == 200
-        # Cached: the organization and the data's version.
-        with django_assert_max_num_queries(2):
+        # Cached: the data's version (twice) and the organization.
+        with django_assert_max_num_queries(3):
             assert client.get(url).status_code == 200
 
 
@@ -297,9 +299,9 @@ def test_cluster_json_needs_the_same_queries_for_2_and_20_members(
                 organization=member,
             )
         url = reverse("network:cluster_network_graph", args=[cluster.slug])
-        # The cluster, the data's version, three to load the members' network, the clusters'
-        # names.
-        with django_assert_max_num_queries(6):
+        # The data's version for the response (httpcache); the cluster, the data's version,
+        # three to load the members' network, the clusters' names.
+        with django_assert_max_num_queries(7):
             data = client.get(url).json()
         assert len(data["nodes"]) == count + 1
 

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from network.cache import analyse_whole_network
+from network.tasks import analyse_whole_network
 
 
 class Command(BaseCommand):
