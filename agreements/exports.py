@@ -8,7 +8,9 @@ from operator import itemgetter
 from django.urls import reverse
 
 from bionet.lib.csv import CHUNK_SIZE, Column, chunked, in_stable_order, join
+from bionet.lib.exports import CsvExport
 
+from .filters import AgreementFilterSet
 from .models import Agreement, AgreementParty
 
 AGREEMENT_FIELDS = [
@@ -138,3 +140,29 @@ def partnership_rows(queryset, *, involving=None) -> Iterator[tuple[dict, dict, 
             for a, b in combinations(parties[agreement["id"]].values(), 2):
                 if involving is None or involving.slug in (a["slug"], b["slug"]):
                     yield a, b, agreement
+
+
+def filtered_agreements(data) -> AgreementFilterSet:
+    """The published agreements the query string ``data`` selects, as the list filters them."""
+    agreements = Agreement.objects.published().with_party_count()
+    return AgreementFilterSet(data or None, queryset=agreements)
+
+
+def _partnerships(filterset, base_url: str):
+    # Filtered by an organization, the file holds its partnerships, not its partners' others.
+    chosen = getattr(filterset.form, "cleaned_data", {}).get("organization")
+    return partnership_rows(filterset.qs, involving=chosen)
+
+
+AGREEMENTS_EXPORT = CsvExport(
+    name="agreements",
+    columns=AGREEMENT_COLUMNS,
+    select=filtered_agreements,
+    rows=lambda filterset, base_url: agreement_rows(filterset.qs, base_url=base_url),
+)
+PARTNERSHIPS_EXPORT = CsvExport(
+    name="partnerships",
+    columns=PARTNERSHIP_COLUMNS,
+    select=filtered_agreements,
+    rows=_partnerships,
+)

@@ -3,13 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from bionet.lib.csv import csv_response, invalid_filters_response, site_url
-from bionet.lib.filters import bind_filters, refused
 from bionet.lib.views import DirectoryListView
+from jobs.downloads import export_response
 
-from .exports import AGREEMENT_COLUMNS, PARTNERSHIP_COLUMNS, agreement_rows, partnership_rows
+from .exports import AGREEMENTS_EXPORT, PARTNERSHIPS_EXPORT
 from .filters import AgreementFilterSet
 from .models import Agreement
+from .tasks import write_agreements_export, write_partnerships_export
 
 
 class AgreementListView(DirectoryListView):
@@ -35,28 +35,14 @@ class AgreementDetailView(DetailView):
         return Agreement.objects.published().for_detail()
 
 
-def _filtered_agreements(request: HttpRequest) -> AgreementFilterSet:
-    agreements = Agreement.objects.published().with_party_count()
-    return bind_filters(AgreementFilterSet, request, agreements)
-
-
 @require_safe
 def agreement_export(request: HttpRequest) -> HttpResponse:
-    """agreements.csv: the agreements the list shows for the same filters, streamed."""
-    filterset = _filtered_agreements(request)
-    if refused(filterset):
-        return invalid_filters_response(filterset)
-    rows = agreement_rows(filterset.qs, base_url=site_url(request))
-    return csv_response(AGREEMENT_COLUMNS, rows, name="agreements")
+    """agreements.csv: the agreements the list shows for the same filters (see
+    jobs.downloads: streamed, or written by a task when large)."""
+    return export_response(request, AGREEMENTS_EXPORT, task=write_agreements_export)
 
 
 @require_safe
 def partnership_export(request: HttpRequest) -> HttpResponse:
     """partnerships.csv: one row per pair of parties of each agreement the filters select."""
-    filterset = _filtered_agreements(request)
-    if refused(filterset):
-        return invalid_filters_response(filterset)
-    # Filtered by an organization, the file holds its partnerships, not its partners' others.
-    chosen = getattr(filterset.form, "cleaned_data", {}).get("organization")
-    rows = partnership_rows(filterset.qs, involving=chosen)
-    return csv_response(PARTNERSHIP_COLUMNS, rows, name="partnerships")
+    return export_response(request, PARTNERSHIPS_EXPORT, task=write_partnerships_export)

@@ -56,6 +56,8 @@ Pages (httpcache/, see docs/serving.md):
 
 Background tasks (jobs/, run by `manage.py db_worker`):
     PREPARED_FILES_DIR               where tasks write files for download (default var/files)
+    EXPORT_ROWS_PER_REQUEST          the most records a CSV export streams while the visitor
+                                     waits (default 20000); larger ones are written by a task
 
 JSON API (/api/, see docs/api.md):
     API_RATE_LIMIT                   requests a client (by address) may make, e.g. 120/minute
@@ -348,6 +350,8 @@ PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60, minimum=0)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 600, minimum=0)
 # Long work off the request (jobs/): queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A CSV export of more records is written once by a task and served as a file (jobs.downloads).
+EXPORT_ROWS_PER_REQUEST = env_int("EXPORT_ROWS_PER_REQUEST", 20_000, minimum=1)
 # Where tasks leave the files they prepare for download (network files, large exports).
 PREPARED_FILES_DIR = Path(env_str("PREPARED_FILES_DIR", str(BASE_DIR / "var" / "files")))
 

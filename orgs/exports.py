@@ -7,11 +7,13 @@ from operator import itemgetter
 from django.db.models import Count
 from django.urls import reverse
 
-from agreements.models import AgreementParty
+from agreements.models import AgreementParty, with_agreement_counts
 from bionet.lib.csv import CHUNK_SIZE, Column, chunked, in_stable_order, join
+from bionet.lib.exports import CsvExport
 from clusters.models import Cluster, ClusterMembership
 
-from .models import OrganizationName
+from .filters import OrganizationFilterSet
+from .models import Organization, OrganizationName
 
 ORGANIZATION_FIELDS = [
     "id",
@@ -92,3 +94,18 @@ def _cluster_names(ids: list[int]) -> dict[int, set[str]]:
     for organization_id, name in operated.values_list("operator", "name_ko"):
         names[organization_id].add(name)
     return names
+
+
+def filtered_organizations(data) -> OrganizationFilterSet:
+    """The published organizations the query string ``data`` selects, as the list filters
+    them, with their agreement counts."""
+    organizations = with_agreement_counts(Organization.objects.published().with_shown_name())
+    return OrganizationFilterSet(data or None, queryset=organizations)
+
+
+ORGANIZATIONS_EXPORT = CsvExport(
+    name="organizations",
+    columns=ORGANIZATION_COLUMNS,
+    select=filtered_organizations,
+    rows=lambda filterset, base_url: organization_rows(filterset.qs, base_url=base_url),
+)

@@ -5,15 +5,15 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from agreements.models import Agreement, AgreementParty, with_agreement_counts
-from bionet.lib.csv import csv_response, invalid_filters_response, site_url
-from bionet.lib.filters import bind_filters, refused
 from bionet.lib.views import DirectoryListView
+from jobs.downloads import export_response
 from network.partials import ego_context
 from news.models import NewsItem
 
-from .exports import ORGANIZATION_COLUMNS, organization_rows
+from .exports import ORGANIZATIONS_EXPORT
 from .filters import OrganizationFilterSet
 from .models import Organization, OrganizationRedirect
+from .tasks import write_organizations_export
 
 # An organization's page shows the newest of its agreements and sources and its most frequent
 # partners, and links to the full lists, so that it stays as fast for a national agency with
@@ -81,10 +81,6 @@ class OrganizationDetailView(DetailView):
 
 @require_safe
 def organization_export(request: HttpRequest) -> HttpResponse:
-    """organizations.csv: the organizations the list shows for the same filters, streamed."""
-    organizations = with_agreement_counts(Organization.objects.published().with_shown_name())
-    filterset = bind_filters(OrganizationFilterSet, request, organizations)
-    if refused(filterset):
-        return invalid_filters_response(filterset)
-    rows = organization_rows(filterset.qs, base_url=site_url(request))
-    return csv_response(ORGANIZATION_COLUMNS, rows, name="organizations")
+    """organizations.csv: the organizations the list shows for the same filters (see
+    jobs.downloads: streamed, or written by a task when large)."""
+    return export_response(request, ORGANIZATIONS_EXPORT, task=write_organizations_export)

@@ -54,6 +54,12 @@ def no_page_copies(settings):
 
 
 @pytest.fixture(autouse=True)
+def prepared_files_of_this_test(settings, tmp_path):
+    """Files tasks prepare go to the test's own folder: data versions repeat across tests."""
+    settings.PREPARED_FILES_DIR = tmp_path / "prepared"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Sign-in tests hash many passwords; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
