@@ -28,10 +28,10 @@ import re
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver
+from django.urls import Resolver404, URLPattern, URLResolver, resolve
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.translation import get_language_from_path
+from django.utils.translation import get_language_from_path, get_language_from_request
 
 from bionet.middleware import DATABASE_UNAVAILABLE_ERRORS
 from network.cache import DataVersion, analyses_generation, current_data_version
@@ -59,13 +59,23 @@ def is_public(view_func) -> bool:
 
 class PublicPageCacheMiddleware:
     """See the module's docstring. Comes before GZipMiddleware, so that what it keeps is the
-    answer as sent, compressed once."""
+    answer as sent, compressed once.
+
+    A request without a session cookie is anonymous for sure: its 304 or kept page is answered
+    here, before sessions, languages, CSRF or authentication run. A request with one may be a
+    curator's: it goes through the stack, and the decision is taken once the user is known
+    (``process_view``).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.pages = caches[settings.PAGE_CACHE_ALIAS]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.anonymous_public_request(request):
+            answered = self.answer_from_version(request, self.language_asked(request))
+            if answered is not None:
+                return answered
         response = self.get_response(request)
         state = getattr(request, "_public_page", None)
         if state is None or getattr(response, "_from_page_cache", False):
@@ -86,11 +96,39 @@ class PublicPageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if hasattr(request, "_public_page"):  # decided before the stack ran
+            return None
         if request.method not in ("GET", "HEAD") or not is_public(view_func):
             return None
         if request.user.is_authenticated:
             request._public_page = "private"
             return None
+        return self.answer_from_version(request, request.LANGUAGE_CODE)
+
+    def anonymous_public_request(self, request) -> bool:
+        """A GET or HEAD of a public page, without a session cookie (and over HTTPS when
+        plain HTTP is redirected)."""
+        if request.method not in ("GET", "HEAD"):
+            return False
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return False
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return False
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return is_public(match.func)
+
+    def language_asked(self, request) -> str:
+        """The language the page will answer in, chosen as LocaleMiddleware chooses it."""
+        return get_language_from_path(request.path_info) or get_language_from_request(
+            request, check_path=False
+        )
+
+    def answer_from_version(self, request, language: str) -> HttpResponse | None:
+        """A 304 or the kept page for the data's version, or None (and the request marked
+        for its page to be kept)."""
         try:
             version = page_version()
         except DATABASE_UNAVAILABLE_ERRORS:
@@ -98,6 +136,7 @@ class PublicPageCacheMiddleware:
             return None
         request._public_page = "public"
         request._data_version = version
+        request._page_language = language
         validators = HttpResponse()
         self.add_headers(request, validators, version)
         not_modified = get_conditional_response(
@@ -132,7 +171,13 @@ class PublicPageCacheMiddleware:
         patch_vary_headers(response, vary)
 
     def storable(self, request, response) -> bool:
-        return not response.streaming and not response.cookies
+        # Kept under the language it was asked in, which must be the one it was rendered in.
+        rendered_in = getattr(request, "LANGUAGE_CODE", None)
+        return (
+            not response.streaming
+            and not response.cookies
+            and request._page_language == rendered_in
+        )
 
     def key(self, request, version: DataVersion) -> str:
         """The page's key: deployment, data version, language, host and address, and whether
@@ -141,7 +186,7 @@ class PublicPageCacheMiddleware:
         parts = (
             release(),
             version.tag,
-            request.LANGUAGE_CODE,
+            request._page_language,
             request.scheme,
             request.get_host(),
             request.get_full_path(),
@@ -160,6 +205,6 @@ def page_version() -> DataVersion:
 
 
 def etag(request, version: DataVersion) -> str:
-    digest = hashlib.sha256(f"{release()}:{version.tag}:{request.LANGUAGE_CODE}".encode())
+    digest = hashlib.sha256(f"{release()}:{version.tag}:{request._page_language}".encode())
     # Weak: the same page may be sent compressed or not.
     return f'W/"{digest.hexdigest()[:32]}"'
