@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -8,6 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 from simple_history.admin import SimpleHistoryAdmin
 
 from orgs.models import Organization
@@ -16,7 +19,10 @@ from . import services
 from .html import MAX_PAGE_BYTES
 from .mentions import NameCandidate, find_new_names
 from .models import NewsItem
-from .text import ArticleError
+from .tasks import fetch_article
+
+# Seconds before the page of an article being fetched asks again.
+FETCH_REFRESH_SECONDS = 2
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -116,6 +122,11 @@ class NewsItemAdmin(SimpleHistoryAdmin):
                 name=f"{prefix}_import",
             ),
             path(
+                "import/fetch/<uuid:task_id>/",
+                self.admin_site.admin_view(self.fetch_view),
+                name=f"{prefix}_fetch",
+            ),
+            path(
                 "<path:object_id>/organization/",
                 self.admin_site.admin_view(self.organization_from_news_view),
                 name=f"{prefix}_organization",
@@ -189,6 +200,10 @@ class NewsItemAdmin(SimpleHistoryAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         form = NewsImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid() and form.cleaned_data["url"]:
+            # Fetched by the task worker; the next page follows it.
+            result = fetch_article.enqueue(form.cleaned_data["url"])
+            return redirect("admin:news_newsitem_fetch", result.id)
         if request.method == "POST" and form.is_valid():
             results = self.import_from(form)
             if results is not None:
@@ -214,16 +229,58 @@ class NewsItemAdmin(SimpleHistoryAdmin):
             request, form, title=_("Import news articles"), submit=_("Import"), multipart=True
         )
 
+    def fetch_view(self, request, task_id):
+        """The article being fetched from its address: a page that reloads itself until the
+        task is done, then the news item's change page, or the import form with the reason
+        the article was refused."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        try:
+            result = fetch_article.get_result(task_id)
+        except (TaskResultDoesNotExist, ValueError):
+            raise Http404 from None
+        url = result.args[0]
+        if result.status == TaskResultStatus.SUCCESSFUL and "news_item" in result.return_value:
+            outcome = result.return_value
+            self.message_user(
+                request,
+                _("Imported the article: a new news item.")
+                if outcome["created"]
+                else _("Imported the article: its news item was updated."),
+                messages.SUCCESS,
+            )
+            return redirect("admin:news_newsitem_change", outcome["news_item"])
+        if result.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED):
+            form = NewsImportForm(initial={"url": url})
+            if result.status == TaskResultStatus.SUCCESSFUL:
+                reasons = result.return_value["error"]
+            else:
+                reasons = [
+                    _("The article could not be fetched: %(error)s")
+                    % {"error": result.errors[-1].traceback.strip().splitlines()[-1]}
+                ]
+            return self.action_form_response(
+                request,
+                form,
+                title=_("Import news articles"),
+                submit=_("Import"),
+                multipart=True,
+                refusals=reasons,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Fetching the article"),
+            "url": url,
+            "refresh_seconds": FETCH_REFRESH_SECONDS,
+        }
+        response = TemplateResponse(request, "admin/news/newsitem/fetching.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
     def import_from(self, form) -> list[tuple] | None:
-        """(news item, created) for each article the form gives, or None with the form's
-        errors saying why nothing was imported."""
-        if form.cleaned_data["url"]:
-            try:
-                return [services.news_item_import_url(url=form.cleaned_data["url"])]
-            except (ArticleError, ValidationError) as error:
-                message = error.messages if isinstance(error, ValidationError) else str(error)
-                form.add_error("url", message)
-                return None
+        """(news item, created) for each saved page the form gives, or None with the
+        form's errors saying why nothing was imported."""
         # One byte past the limit is enough for the import to refuse an oversized file.
         files = [
             (upload.name, upload.read(MAX_PAGE_BYTES + 1)) for upload in form.cleaned_data["files"]

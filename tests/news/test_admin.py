@@ -342,15 +342,27 @@ def test_a_curator_can_import_and_draft(client):
     assert draft_page(client, item).status_code == 200
 
 
-def test_an_article_is_imported_from_its_address(admin_client, saved_pages_server, settings):
+def test_an_article_is_fetched_by_a_task_while_the_page_waits_for_it(
+    admin_client, saved_pages_server, settings, run_tasks
+):
     settings.NEWS_FETCH_ALLOW_PRIVATE_ADDRESSES = True  # the test's news site is on 127.0.0.1
     url = saved_pages_server.url("biohealth_article.html")
 
     response = admin_client.post(reverse("admin:news_newsitem_import"), {"url": url})
 
-    item = NewsItem.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("admin:news_newsitem_change", args=[item.pk])
+    waiting = admin_client.get(response.url)
+    assert waiting.status_code == 200
+    assert '<meta http-equiv="refresh" content="2">' in waiting.content.decode()
+    assert url in waiting.content.decode()
+    assert not NewsItem.objects.exists()
+
+    run_tasks()
+    done = admin_client.get(response.url)
+
+    item = NewsItem.objects.get()
+    assert done.status_code == 302
+    assert done.url == reverse("admin:news_newsitem_change", args=[item.pk])
     assert (item.outlet, item.published_on, item.url) == (
         "바이오헬스뉴스",
         datetime.date(2024, 11, 11),
@@ -359,13 +371,38 @@ def test_an_article_is_imported_from_its_address(admin_client, saved_pages_serve
     assert item.title.startswith("오송재단·대구경북첨복재단")
 
 
-def test_a_private_address_is_refused_with_its_reason(admin_client, in_english):
+def test_a_private_address_is_refused_with_its_reason(admin_client, in_english, run_tasks):
     response = admin_client.post(
         reverse("admin:news_newsitem_import"), {"url": "http://127.0.0.1:9/article"}
     )
-    assert response.status_code == 200
-    assert "not a public internet address" in response.content.decode()
+    run_tasks()
+    refused = admin_client.get(response.url)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "not a public internet address" in page
+    assert 'value="http://127.0.0.1:9/article"' in page  # the form, to correct and send again
     assert not NewsItem.objects.exists()
+
+
+def test_a_fetch_that_failed_says_so_and_offers_the_form_again(
+    admin_client, in_english, run_tasks, monkeypatch
+):
+    def broken(*, url):
+        raise RuntimeError("the parser broke")
+
+    monkeypatch.setattr("news.services.news_item_import_url", broken)
+    response = admin_client.post(
+        reverse("admin:news_newsitem_import"), {"url": "https://news.example/article"}
+    )
+    run_tasks()
+    page = admin_client.get(response.url).content.decode()
+    assert "could not be fetched: RuntimeError: the parser broke" in page
+    assert 'value="https://news.example/article"' in page
+
+
+def test_an_unknown_fetch_is_404(admin_client):
+    url = reverse("admin:news_newsitem_fetch", args=["00000000-0000-0000-0000-000000000000"])
+    assert admin_client.get(url).status_code == 404
 
 
 def test_a_saved_web_page_is_imported_like_a_text_file(admin_client):

@@ -40,7 +40,7 @@ def shoot(page, name: str):
 
 
 def test_a_curator_imports_drafts_checks_duplicates_and_publishes(
-    browser, live_server, curator_account, saved_pages_server, settings
+    browser, live_server, curator_account, saved_pages_server, settings, run_tasks
 ):
     settings.NEWS_FETCH_ALLOW_PRIVATE_ADDRESSES = True  # the test's news site is on 127.0.0.1
     page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ko-KR").new_page()
@@ -53,10 +53,13 @@ def test_a_curator_imports_drafts_checks_duplicates_and_publishes(
     page.click("input[type=submit]")
     assert page.locator("#review-queue").is_visible()
 
-    # Import the article from its address: back on its change page, names highlighted.
+    # Import the article from its address: fetched by the worker while the page waits, then
+    # its change page, names highlighted.
     page.goto(f"{live_server.url}/admin/news/newsitem/import/")
     page.fill("#id_url", saved_pages_server.url(ARTICLE))
     page.click("input[type=submit]")
+    page.wait_for_selector("meta[http-equiv=refresh]", state="attached")
+    run_tasks()  # what the worker beside the server does
     page.wait_for_selector(".mention-legend")
     assert page.locator("mark.mention-organization").count() >= 2
     shoot(page, "1-imported")
