@@ -2,7 +2,10 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as delete_selected_confirmed
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,9 +23,9 @@ from news.text import best_event_date, find_dates
 
 from . import services
 from .exports import AGREEMENT_COLUMNS, agreement_rows
-from .forms import AgreementFromNewsForm, guess_kind, party_formset
+from .forms import AgreementFromNewsForm, AgreementPartyForm, guess_kind, party_formset
 from .imports import agreements_import
-from .models import Agreement, AgreementParty, AgreementSource
+from .models import MINIMUM_ORGANIZATIONS, Agreement, AgreementParty, AgreementSource
 
 
 class AtLeastInlineFormSet(forms.BaseInlineFormSet):
@@ -49,11 +52,12 @@ class AtLeastInlineFormSet(forms.BaseInlineFormSet):
 
 
 class AgreementPartyInlineFormSet(AtLeastInlineFormSet):
-    """At least two parties, and a warning when the agreement looks like one the directory
-    already has (same parties about the same time, or the same source), until the curator
-    confirms it is another event."""
+    """At least two parties' organizations, drafts included (the page writes the agreement
+    whole: see services.agreement_parties_check), and a warning when the agreement looks like
+    one the directory already has (same parties about the same time, or the same source),
+    until the curator confirms it is another event."""
 
-    field, minimum, code = "organization", 2, "too_few_parties"
+    field, minimum, code = "organization", MINIMUM_ORGANIZATIONS, "too_few_parties"
     message = _("An agreement links at least two organizations: add another party.")
 
     def clean(self):
@@ -191,6 +195,21 @@ class AgreementAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
     def withdraw_record(self, agreement, user):
         services.review_withdraw(record=agreement, user=user)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting to an earlier version restores its fields but not its parties: refused
+        (as a message) when that publishes an agreement whose parties now link fewer than
+        two organizations."""
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            with transaction.atomic():
+                response = super().history_form_view(request, object_id, version_id, extra_context)
+                services.agreement_parties_check(agreement_ids=[unquote(object_id)])
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
+        return response
+
     def get_urls(self):
         return [
             path(
@@ -321,8 +340,47 @@ class AgreementAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(AgreementParty)
 class AgreementPartyAdmin(SimpleHistoryAdmin):
+    """Parties one by one. Every delete and move goes through services.agreement_parties_check,
+    so none leaves a published agreement linking fewer than two organizations: the form says
+    why it refuses a change, a message why it refuses a delete."""
+
+    form = AgreementPartyForm
+    actions = ["delete_selected"]
     list_display = ["organization", "agreement", "role"]
     list_filter = ["role", "agreement__kind"]
     list_select_related = ["organization", "agreement"]
     search_fields = ["organization__name_ko", "organization__name_en", "agreement__title"]
     autocomplete_fields = ["agreement", "organization"]
+
+    @admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        """Django's delete action, refused before its confirmation page when it would leave
+        an agreement short."""
+        try:
+            services.agreement_parties_check(
+                agreement_ids=queryset.values("agreement"), without=queryset.values("pk")
+            )
+            return delete_selected_confirmed(self, request, queryset)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Refused, back on the party's page, when deleting it would leave its agreement
+        short."""
+        party = self.get_object(request, unquote(object_id))
+        try:
+            if party is not None and self.has_delete_permission(request, party):
+                services.agreement_parties_check(
+                    agreement_ids=[party.agreement_id], without=[party.pk]
+                )
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect("admin:agreements_agreementparty_change", party.pk)
+
+    def delete_model(self, request, party):
+        services.agreement_parties_delete(parties=AgreementParty.objects.filter(pk=party.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.agreement_parties_delete(parties=queryset)

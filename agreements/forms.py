@@ -1,4 +1,5 @@
-"""The curators' form for drafting an agreement from a news item, one row per named party."""
+"""The curators' forms: drafting an agreement from a news item, one row per named party; a
+party on its own."""
 
 import re
 
@@ -12,6 +13,7 @@ from news.parties import PartyProposal
 from news.text import StatedDate
 from orgs.models import Organization
 
+from . import services
 from .models import Agreement, AgreementParty
 
 # The kind an article's words suggest; the curator can change it.
@@ -181,3 +183,26 @@ def party_formset(data, *, proposals: list[PartyProposal]):
     return PartyProposalFormSet(
         data, initial=initial, prefix="parties", proposals=proposals, organizations=organizations
     )
+
+
+class AgreementPartyForm(forms.ModelForm):
+    """One party, in the parties' admin: moving it to another agreement, or giving it another
+    organization, must not leave its agreement short (see services.agreement_parties_check)."""
+
+    class Meta:
+        model = AgreementParty
+        fields = ["agreement", "organization", "role", "note"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        agreement, organization = cleaned_data.get("agreement"), cleaned_data.get("organization")
+        if self.instance.pk is not None and agreement and organization:
+            # The agreement it is on now, as stored: the form's instance may be an earlier
+            # version of it being restored (the history's "revert").
+            stored = AgreementParty.objects.filter(pk=self.instance.pk).values("agreement")
+            services.agreement_parties_check(
+                agreement_ids=stored,
+                without=[self.instance.pk],
+                adding=[(agreement.pk, organization.pk)],
+            )
+        return cleaned_data

@@ -155,6 +155,16 @@ class AgreementQuerySet(ReviewedQuerySet):
         parties = AgreementParty.objects.filter(organization=organization)
         return self.filter(pk__in=parties.values("agreement"))
 
+    def short_of_parties(self, *, without=None):
+        """Those linking fewer than MINIMUM_ORGANIZATIONS organizations, their parties
+        ``without`` (ids, or a query of them) left out: what removing those would leave short.
+        Each carries ``organization_count``."""
+        kept = Q() if without is None else ~Q(parties__in=without)
+        organizations = Count("parties__organization", filter=kept, distinct=True)
+        return self.annotate(organization_count=organizations).filter(
+            organization_count__lt=MINIMUM_ORGANIZATIONS
+        )
+
     def with_party_count(self):
         """Annotate the number of parties; newest first (aggregates drop Meta.ordering)."""
         parties = count_of(AgreementParty.objects.all(), link="agreement")
@@ -180,6 +190,9 @@ class AgreementQuerySet(ReviewedQuerySet):
 
 # Two records of the same parties this close in time are probably one event.
 SAME_EVENT_DAYS = 31
+
+# An agreement links at least this many organizations (see agreements.services).
+MINIMUM_ORGANIZATIONS = 2
 
 
 class AgreementKind(models.TextChoices):

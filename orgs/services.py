@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, OrganizationName
+from .signals import organization_merging
 
 # Fields the survivor takes from the duplicate when it has none of its own.
 FILLED_FROM_DUPLICATE = ["name_en", "region", "website", "description", "ror_id", "wikidata_qid"]
@@ -34,7 +35,10 @@ def organization_merge(
     - the survivor's empty fields (English name, region, website, description, ROR and
       Wikidata IDs) are filled from the duplicate.
 
-    Refuses to merge an organization into itself or into one of its own descendants.
+    Refuses to merge an organization into itself or into one of its own descendants, and
+    whatever a receiver of ``organization_merging`` refuses: the agreements app refuses a
+    merge that would leave a published agreement linking one organization, where both were
+    its only parties (agreements.services.agreement_parties_check_merge).
     """
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("An organization cannot be merged into itself."), code="self")
@@ -51,6 +55,7 @@ def organization_merge(
         survivor = Organization.objects.select_for_update().get(pk=survivor.pk)
         duplicate = Organization.objects.select_for_update().get(pk=duplicate.pk)
         result.survivor = survivor
+        organization_merging.send(Organization, survivor=survivor, duplicate=duplicate)
         for model, fk in _references_to(Organization):
             for row in model._base_manager.filter(**{fk.name: duplicate}).order_by("pk"):
                 _track(row, user, reason)

@@ -1,9 +1,15 @@
-"""Keep each organization's search columns in step with its names and aliases."""
+"""Keep each organization's search columns in step with its names and aliases; tell the apps
+built on organizations of a merge before it happens."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Organization, OrganizationName
+
+# Sent by orgs.services.organization_merge with ``survivor`` and ``duplicate``, in the merge's
+# transaction before anything is moved. A receiver refuses the merge by raising
+# ValidationError, whose message the curator sees (agreements: agreement_parties_check_merge).
+organization_merging = Signal()
 
 
 @receiver(pre_save, sender=Organization)

@@ -28,6 +28,7 @@ CORE_MODULES = [
     "news/text.py",
     "agreements/models.py",
     "agreements/services.py",
+    "agreements/signals.py",
     "network/models.py",
     "network/graph.py",
     "network/metrics.py",

@@ -34,8 +34,10 @@ CURATOR_DELETES = {
 
 @pytest.fixture
 def records():
-    """One record of every kind, the organization a party to an agreement and a member."""
+    """One record of every kind, the organization a party to an agreement and a member. The
+    agreement has two other parties, so that the party's delete page may delete it."""
     party = AgreementPartyFactory()
+    AgreementPartyFactory.create_batch(2, agreement=party.agreement)
     membership = ClusterMembershipFactory(organization=party.organization)
     return {
         "orgs.organization": party.organization,

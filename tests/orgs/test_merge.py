@@ -84,6 +84,7 @@ def test_it_keeps_the_survivors_own_identifiers(khidi, duplicate):
 
 def test_it_drops_records_that_would_repeat_the_survivors(khidi, duplicate):
     agreement = AgreementFactory()
+    partner = AgreementPartyFactory(agreement=agreement, role="signatory").organization
     AgreementPartyFactory(agreement=agreement, organization=khidi, role="signatory")
     AgreementPartyFactory(agreement=agreement, organization=duplicate, role="signatory")
     kept_role = AgreementPartyFactory(agreement=agreement, organization=duplicate, role="host")
@@ -95,10 +96,9 @@ def test_it_drops_records_that_would_repeat_the_survivors(khidi, duplicate):
 
     result = organization_merge(survivor=khidi, duplicate=duplicate)
 
-    assert sorted(agreement.parties.values_list("organization", "role")) == [
-        (khidi.pk, "host"),
-        (khidi.pk, "signatory"),
-    ]
+    assert sorted(agreement.parties.values_list("organization", "role")) == sorted(
+        [(khidi.pk, "host"), (khidi.pk, "signatory"), (partner.pk, "signatory")]
+    )
     assert agreement.parties.get(role="host").pk == kept_role.pk
     assert list(cluster.memberships.values_list("organization", "role")) == [(khidi.pk, "resident")]
     assert khidi.names.filter(name="KHIDI 진흥원").count() == 1

@@ -1,10 +1,13 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 
+from agreements.models import Agreement
+from agreements.services import agreement_parties_check
 from bionet.backup import DIRECTORY_MODELS, BackupError, directory_counts, read_backup
 from news.services import mentions_refresh
 
@@ -16,7 +19,8 @@ class Command(BaseCommand):
         "record keeps its primary key, so links to /organizations/..., /agreements/<id>/ keep "
         "working. All or nothing: on any error the database is left as it was, and the "
         "error says what is wrong with the file (not UTF-8, not JSON or cut short, not a "
-        "backup, or a record that does not fit)."
+        "backup, a record that does not fit, or a published agreement linking fewer than two "
+        "organizations)."
     )
 
     def add_arguments(self, parser):
@@ -44,6 +48,9 @@ class Command(BaseCommand):
             # Some database errors have no message of their own: name them at least.
             reason = str(error).strip() or type(error).__name__
             raise CommandError(f"{file} is not a directory backup that fits: {reason}") from error
+        except ValidationError as error:
+            reason = " ".join(error.messages)
+            raise CommandError(f"{file} is not a directory backup that fits: {reason}") from error
         # Mentions are derived from the news items' text, so they are recomputed, not stored.
         mentions = mentions_refresh()
         self.stdout.write(f"Restored {restored} records from {file}; found {mentions} mentions.")
@@ -60,6 +67,8 @@ class Command(BaseCommand):
                 )
             record.save()
             restored += 1
+        # The rules the directory keeps hold for what it restores too.
+        agreement_parties_check(agreement_ids=Agreement.objects.values("pk"))
         # New records must not collide with restored primary keys (PostgreSQL sequences).
         statements = connection.ops.sequence_reset_sql(no_style(), list(allowed))
         with connection.cursor() as cursor:
