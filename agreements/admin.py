@@ -26,6 +26,7 @@ from .exports import AGREEMENT_COLUMNS, agreement_rows
 from .forms import AgreementFromNewsForm, AgreementPartyForm, guess_kind, party_formset
 from .imports import agreements_import
 from .models import MINIMUM_ORGANIZATIONS, Agreement, AgreementParty, AgreementSource
+from .tasks import import_agreements_csv
 
 
 class AtLeastInlineFormSet(forms.BaseInlineFormSet):
@@ -157,6 +158,7 @@ class AgreementAdminForm(forms.ModelForm):
 @admin.register(Agreement)
 class AgreementAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
     csv_import = agreements_import
+    csv_import_task = import_agreements_csv
     actions = [
         csv_export_action(AGREEMENT_COLUMNS, agreement_rows, name="agreements"),
         "publish_selected",

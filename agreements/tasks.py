@@ -1,10 +1,13 @@
-"""Large agreement exports, written by the task worker (see jobs.downloads)."""
+"""Agreements' long work for the task worker: large exports (jobs.downloads) and large CSV
+imports (jobs.uploads)."""
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from jobs.downloads import write_export
+from jobs.uploads import import_file
 
 from .exports import AGREEMENTS_EXPORT, PARTNERSHIPS_EXPORT
+from .imports import agreements_import
 
 
 @task()
@@ -15,3 +18,19 @@ def write_agreements_export(query: list, base_url: str, language: str) -> str:
 @task()
 def write_partnerships_export(query: list, base_url: str, language: str) -> str:
     return write_export(PARTNERSHIPS_EXPORT, query, base_url, language)
+
+
+@task(takes_context=True)
+def import_agreements_csv(
+    context: TaskContext, path: str, *, commit, ignore_ids, publish, user_id, language
+) -> dict:
+    return import_file(
+        agreements_import,
+        context.task_result.id,
+        path,
+        commit=commit,
+        ignore_ids=ignore_ids,
+        publish=publish,
+        user_id=user_id,
+        language=language,
+    )

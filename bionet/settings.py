@@ -58,6 +58,8 @@ Background tasks (jobs/, run by `manage.py db_worker`):
     PREPARED_FILES_DIR               where tasks write files for download (default var/files)
     EXPORT_ROWS_PER_REQUEST          the most records a CSV export streams while the visitor
                                      waits (default 20000); larger ones are written by a task
+    IMPORT_ROWS_PER_REQUEST          the most rows an admin CSV upload imports while the curator
+                                     waits (default 2000); larger ones are imported by a task
 
 JSON API (/api/, see docs/api.md):
     API_RATE_LIMIT                   requests a client (by address) may make, e.g. 120/minute
@@ -350,6 +352,8 @@ PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60, minimum=0)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 600, minimum=0)
 # Long work off the request (jobs/): queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A CSV upload of more rows is imported by a task, its page following the import (jobs.uploads).
+IMPORT_ROWS_PER_REQUEST = env_int("IMPORT_ROWS_PER_REQUEST", 2_000, minimum=1)
 # A CSV export of more records is written once by a task and served as a file (jobs.downloads).
 EXPORT_ROWS_PER_REQUEST = env_int("EXPORT_ROWS_PER_REQUEST", 20_000, minimum=1)
 # Where tasks leave the files they prepare for download (network files, large exports).

@@ -16,7 +16,13 @@ NETWORK_MODELS = [Agreement, AgreementParty, Organization, Cluster, ClusterMembe
 
 
 def analyse_after_commit(sender, **kwargs):
-    transaction.on_commit(schedule_whole_network_analysis)
+    # Once per transaction, however many records it writes (an import writes thousands).
+    connection = transaction.get_connection()
+    if not any(
+        callback is schedule_whole_network_analysis
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(schedule_whole_network_analysis)
 
 
 def connect():

@@ -15,6 +15,7 @@ from .exports import ORGANIZATION_COLUMNS, organization_rows
 from .imports import organizations_import
 from .models import Organization, OrganizationName
 from .services import organization_merge
+from .tasks import import_organizations_csv
 
 
 class OrganizationNameInline(admin.TabularInline):
@@ -39,6 +40,7 @@ class OrganizationMergeForm(forms.Form):
 @admin.register(Organization)
 class OrganizationAdmin(ReviewAdminMixin, CsvImportAdminMixin, SimpleHistoryAdmin):
     csv_import = organizations_import
+    csv_import_task = import_organizations_csv
     list_display = ["name_ko", "name_en", "kind", "region", "parent"]
     list_filter = ["kind", "region"]
     list_select_related = ["parent"]

@@ -2,6 +2,7 @@ import http.server
 import os
 import threading
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -207,6 +208,13 @@ def run_tasks():
 
     def run() -> int:
         before = BackgroundTask.objects.exclude(status="READY").count()
+        # The worker closes connections it finds outside autocommit, as a long-running
+        # process should; here that connection holds the test's transaction.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            run_worker()
+        return BackgroundTask.objects.exclude(status="READY").count() - before
+
+    def run_worker():
         Worker(
             queue_names=["*"],
             interval=0,
@@ -217,6 +225,5 @@ def run_tasks():
             worker_id="tests",
             excluded_queue_names=[],
         ).run()
-        return BackgroundTask.objects.exclude(status="READY").count() - before
 
     return run

@@ -3,14 +3,27 @@
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
+from django_tasks.base import Task
+from django_tasks.exceptions import TaskResultDoesNotExist
+
+from jobs.services import progress as import_progress
+from jobs.uploads import progress_key, report_from, save_upload
 
 from .csv import MAX_UPLOAD_BYTES, Column, CsvFileError, ImportReport, csv_response, site_url
 from .models import ReviewRefused
+
+# Seconds before the page of an import in progress asks again.
+IMPORT_REFRESH_SECONDS = 3
 
 
 def csv_export_action(columns: list[Column], rows: Callable, *, name: str):
@@ -51,6 +64,8 @@ class CsvImportAdminMixin:
 
     change_list_template = "admin/csv_import_change_list.html"
     csv_import: Callable[..., ImportReport]
+    # The task importing a file of more than IMPORT_ROWS_PER_REQUEST rows (jobs.uploads).
+    csv_import_task: Task
 
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -63,6 +78,11 @@ class CsvImportAdminMixin:
                 self.admin_site.admin_view(self.import_view),
                 name="{}_{}_import".format(*info),
             ),
+            path(
+                "import/<uuid:task_id>/",
+                self.admin_site.admin_view(self.import_status_view),
+                name="{}_{}_import_status".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -74,7 +94,9 @@ class CsvImportAdminMixin:
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request):
-        """admin/csv_import.html: the upload form, then the report of every row."""
+        """admin/csv_import.html: the upload form, then the report of every row. A file of
+        more than IMPORT_ROWS_PER_REQUEST rows is imported by the task worker, its page
+        (import_status_view) following the task."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         report, file_error = None, ""
@@ -86,28 +108,42 @@ class CsvImportAdminMixin:
                     "limit": MAX_UPLOAD_BYTES // (1024 * 1024)
                 }
             else:
-                try:
-                    report = type(self).csv_import(
-                        data=upload.read(),
-                        commit=form.cleaned_data["commit"],
-                        ignore_ids=form.cleaned_data["ignore_ids"],
-                        publish=request.user.has_perm(self.model.publish_permission()),
+                data = upload.read()
+                options = {
+                    "commit": form.cleaned_data["commit"],
+                    "ignore_ids": form.cleaned_data["ignore_ids"],
+                    "publish": request.user.has_perm(self.model.publish_permission()),
+                }
+                if data.count(b"\n") > settings.IMPORT_ROWS_PER_REQUEST:
+                    result = self.csv_import_task.enqueue(
+                        save_upload(data),
+                        user_id=request.user.pk,
+                        language=get_language(),
+                        **options,
                     )
+                    return redirect(self.import_status_url_name(), result.id)
+                try:
+                    report = type(self).csv_import(data=data, **options)
                 except CsvFileError as error:
                     file_error = str(error)
-            if report is not None and report.committed:
-                self.message_user(
-                    request,
-                    _("Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.")
-                    % report.summary(),
-                    messages.SUCCESS,
-                )
-            elif report is not None and report.errors:
-                self.message_user(
-                    request,
-                    _("%(error)d rows have errors: nothing was saved.") % report.summary(),
-                    messages.ERROR,
-                )
+        return self.import_response(request, form, report, file_error)
+
+    def import_response(self, request, form, report, file_error, *, task=None):
+        """The import page: the form, the report of every row once there is one, and while
+        the task worker imports a large file, its progress."""
+        if report is not None and report.committed:
+            self.message_user(
+                request,
+                _("Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.")
+                % report.summary(),
+                messages.SUCCESS,
+            )
+        elif report is not None and report.errors:
+            self.message_user(
+                request,
+                _("%(error)d rows have errors: nothing was saved.") % report.summary(),
+                messages.ERROR,
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -118,9 +154,41 @@ class CsvImportAdminMixin:
             "changelist_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
             ),
+            "task": task,
         }
         status = 400 if file_error else 200
-        return TemplateResponse(request, "admin/csv_import.html", context, status=status)
+        response = TemplateResponse(request, "admin/csv_import.html", context, status=status)
+        if task is not None:
+            response["Cache-Control"] = "no-store"
+        return response
+
+    def import_status_url_name(self) -> str:
+        return f"admin:{self.opts.app_label}_{self.opts.model_name}_import_status"
+
+    def import_status_view(self, request, task_id):
+        """The import of a large file by the task worker: its progress on a page that
+        reloads itself, then its report as for a small file."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        try:
+            result = self.csv_import_task.get_result(task_id)
+        except (TaskResultDoesNotExist, ValueError):
+            raise Http404 from None
+        form = CsvImportForm()
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            outcome = result.return_value
+            if "file_error" in outcome:
+                return self.import_response(request, form, None, outcome["file_error"])
+            return self.import_response(request, form, report_from(outcome), "")
+        if result.status == TaskResultStatus.FAILED:
+            error = result.errors[-1].traceback.strip().splitlines()[-1]
+            message = _("The import failed: %(error)s. Nothing was saved.") % {"error": error}
+            return self.import_response(request, form, None, message)
+        task = {
+            "progress": import_progress(progress_key(result.id)),
+            "refresh_seconds": IMPORT_REFRESH_SECONDS,
+        }
+        return self.import_response(request, form, None, "", task=task)
 
 
 class ReviewAdminMixin:

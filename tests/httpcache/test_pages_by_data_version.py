@@ -297,3 +297,24 @@ def test_writes_to_every_table_pages_read_change_the_etag(seed, anonymous, write
     }
     _, _, new_etag = seen_after(anonymous, KHIDI, writes[write])
     assert new_etag
+
+
+def test_every_address_but_the_admin_and_the_language_switch_is_public():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from httpcache.middleware import is_public
+
+    def views(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from views(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                yield namespace, pattern.name, pattern.callback
+
+    private = [
+        (namespace, name)
+        for namespace, name, view in views(get_resolver().url_patterns)
+        if not is_public(view)
+    ]
+    assert private and {namespace for namespace, _ in private} <= {"admin", ""}
+    assert [name for namespace, name in private if namespace == ""] == ["set_language"]

@@ -77,15 +77,18 @@ def test_the_interactive_view_of_a_large_network_waits_for_the_same_task(client,
     assert len(client.get(reverse("network:network_graph")).json()["nodes"]) == 3
 
 
-def test_a_write_queues_the_whole_networks_analysis_once_after_a_delay(
-    large, django_capture_on_commit_callbacks, settings
+def test_a_burst_of_writes_queues_the_whole_networks_analysis_once_after_a_delay(
+    django_capture_on_commit_callbacks, settings
 ):
     settings.NETWORK_ANALYSIS_DELAY = 30
-    first, second, third = large
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first, second = OrganizationFactory.create_batch(2)
+        agreement = AgreementFactory()
+        for organization in (first, second):
+            AgreementPartyFactory(agreement=agreement, organization=organization)
         first.name_en = "Renamed"
         first.save()
-        AgreementPartyFactory(organization=third)
+    assert len(callbacks) == 1  # once for the transaction, not once per record
     task = BackgroundTask.objects.get()
     assert task.task_path == "network.tasks.analyse_network"
     assert (task.run_after - task.enqueued_at).total_seconds() >= 29
