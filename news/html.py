@@ -33,6 +33,7 @@ from .text import (
     find_footer_outlet,
     find_published_on,
     normalize_line,
+    replace_emails,
     strip_opening_byline,
     take_byline_line,
 )
@@ -179,7 +180,7 @@ def _reporter_from_author(author: str, outlet: str = "") -> str:
     """
     names: list[str] = []
     for part in re.split(r"[;,·/]", author):
-        part = normalize_line(REPORTER_TITLE_RE.sub(" ", EMAIL_RE.sub(" ", part)))
+        part = normalize_line(REPORTER_TITLE_RE.sub(" ", replace_emails(part, " ")))
         if not part or part == outlet:
             continue
         if re.search("[가-힣]", part):

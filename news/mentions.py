@@ -11,8 +11,10 @@ in "BMSX", but it is in "한국BMS제약".
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 import ahocorasick
 
@@ -375,10 +377,15 @@ def find_new_names(
     text: str, mentions: Iterable[Mention], is_known: Callable[[str], bool]
 ) -> list[NameCandidate]:
     """Organization-like names in ``text`` that are neither mentions nor known names."""
-    covered = [(mention.start, mention.end) for mention in mentions]
+    covered = sorted((mention.start, mention.end) for mention in mentions)
+    starts = [start for start, _ in covered]
+    # The furthest end of the mentions up to each one: a binary search per name, not a loop
+    # over every mention (an article of many mentions and many words would take their product).
+    reach = list(accumulate((end for _, end in covered), max))
 
     def overlaps(start: int, end: int) -> bool:
-        return any(start < c_end and c_start < end for c_start, c_end in covered)
+        before = bisect_left(starts, end)  # the mentions starting before ``end``
+        return before > 0 and reach[before - 1] > start
 
     found: dict[str, NameCandidate] = {}
 

@@ -18,6 +18,7 @@ any other reason, and of two roles the one naming its particular position wins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -129,7 +130,9 @@ def _line_sentences(line: str) -> Iterable[tuple[int, int]]:
         if char not in ".?!" or depth:
             continue
         ends_line = index + 1 == len(line) or line[index + 1].isspace()
-        if ends_line and not ABBREVIATION_BEFORE_RE.search(line[start:index]):
+        # The few characters before the stop are all an abbreviation takes (line[start - 1]
+        # ended the sentence before, so no word runs on from it into the one searched).
+        if ends_line and not ABBREVIATION_BEFORE_RE.search(line, max(start, index - 8), index):
             yield start, index + 1
             start = index + 1
     yield start, len(line)
@@ -138,12 +141,13 @@ def _line_sentences(line: str) -> Iterable[tuple[int, int]]:
 def _depths(text: str) -> Iterable[tuple[int, int]]:
     """Each index of ``text`` with how many quotes or parentheses are open after it."""
     stack: list[str] = []
+    last = {quote: text.rfind(quote) for quote in STRAIGHT_QUOTES}
     for index, char in enumerate(text):
         if char in OPENING_QUOTES or char == "(":
             stack.append(OPENING_QUOTES.get(char, ")"))
         elif stack and char == stack[-1]:
             stack.pop()
-        elif char in STRAIGHT_QUOTES and char in text[index + 1 :]:
+        elif char in STRAIGHT_QUOTES and last[char] > index:
             # A straight quote opens only if it is closed later on: "Korea's" has none.
             stack.append(char)
         yield index, len(stack)
@@ -252,6 +256,9 @@ SHORT_NAME_GLOSS_RE = re.compile(r"\(\s*이하[^()]{1,30}\)")
 def _merge_glosses(body: str, names: list[_Name]) -> list[_Name]:
     merged: list[_Name] = []
     index = 0
+    # body.find(")", found_from) is found (-1: no ")" after it); looked up again only when
+    # asked from past it, so that the text is read once however many glosses it holds.
+    found_from, found = 0, body.find(")")
     while index < len(names):
         name = names[index]
         inner = names[index + 1] if index + 1 < len(names) else None
@@ -262,10 +269,11 @@ def _merge_glosses(body: str, names: list[_Name]) -> list[_Name]:
             and GLOSS_OPENING_RE.fullmatch(body[opening + 1 : inner.start])
             and ")" not in body[opening : inner.start]
         ):
-            closing = body.find(")", inner.end)
-            closing = closing + 1 if closing >= 0 else inner.end
+            if inner.end < found_from or 0 <= found < inner.end:
+                found_from, found = inner.end, body.find(")", inner.end)
+            end = found + 1 if found >= 0 else inner.end
             redefines = inner.targets != name.targets
-            merged.append(_Name(name.start, closing, name.text, inner.targets, True, redefines))
+            merged.append(_Name(name.start, end, name.text, inner.targets, True, redefines))
             index += 2
             continue
         # A short name the directory does not know is still part of the name: the particle
@@ -329,9 +337,19 @@ ATTENDANCE_RE = re.compile(
 )
 # Where the clause attending starts: after a topic ("협약식에는 ", "A와 B는 ") or after another
 # predicate ("A가 공동 주관한 박람회에 기업이 참가했다": A organizes, the companies attend).
+# Tried only where a word starts (the look-behind): from inside a long word, each try would
+# read to the word's end, the square of its length. A break found from inside a word is
+# also found from its start, so the breaks are the same.
 CLAUSE_BREAK_RE = re.compile(
-    r"[가-힣A-Za-z0-9)]+(?:[은는]|[한된]|하고|했고|되고|하며|했으며|되며|하여)\s"
+    r"(?<![가-힣A-Za-z0-9)])[가-힣A-Za-z0-9)]+(?:[은는]|[한된]|하고|했고|되고|하며|했으며|되며|하여)\s"
 )
+# What is read after a name to tell its part (a particle, a parenthesis, the phrase after
+# "등"): far more than any of them takes in an article. A name followed by a longer run of
+# text is read as if the text stopped there; every name's reading costs the same however
+# long its sentence.
+AFTER_NAME_CHARS = 500
+# A chair's title next to a name: CHAIR_AFTER_RE and CHAIR_BEFORE_RE match fewer characters.
+CHAIR_CHARS = 64
 
 
 @dataclass
@@ -345,19 +363,24 @@ class _Reading:
     own_slots: list[str] = field(default_factory=list)  # each name's slot before resolving
     phrases: list[str] = field(default_factory=list)  # the noun phrase after "등" or "A 주최"
     group_ends: list[int] = field(default_factory=list)  # index of the last name of its list
+    next_heads: list[int | None] = field(default_factory=list)  # see _next_head
 
 
 def _read(body: str, sentence: Sentence, names: list[_Name]) -> _Reading:
-    quotes = _quoted_spans(sentence.text)
+    quotes = _quoted_spans(sentence.text)  # in order, none inside another
+    quote_starts = [start for start, _ in quotes]
     reading = _Reading(sentence, _outside(sentence.text, _enclosed_spans(sentence.text)), names)
     for name in names:
         local = name.start - sentence.start
-        if any(start <= local < end for start, end in quotes):
+        quote = bisect_right(quote_starts, local) - 1
+        if quote >= 0 and local < quotes[quote][1]:
             slot, phrase = IN_QUOTE, ""
         else:
-            slot, phrase = _own_slot(body[name.end : sentence.end])
+            end = min(sentence.end, name.end + AFTER_NAME_CHARS)
+            slot, phrase = _own_slot(body[name.end : end])
         reading.own_slots.append(slot)
         reading.phrases.append(phrase)
+    reading.next_heads = _next_heads(reading)
     _resolve_lists(reading)
     for index in _attending(sentence, names):
         if reading.slots[index] in ARGUMENT_SLOTS:
@@ -448,27 +471,33 @@ def _resolve_lists(reading: _Reading) -> None:
 def _next_head(reading: _Reading, index: int) -> int | None:
     """The next name after ``index`` that heads its own phrase (not "서울시" in "서울시
     일자리", not "복지부" in "복지부 지정 특화연구소 B", not a name inside a quote)."""
-    return next(
-        (
-            later
-            for later in range(index + 1, len(reading.names))
-            if reading.own_slots[later] not in (MODIFIER, DESIGNATING, IN_QUOTE)
-        ),
-        None,
-    )
+    return reading.next_heads[index]
+
+
+def _next_heads(reading: _Reading) -> list[int | None]:
+    """_next_head of every name, from the last one back: one pass over the names."""
+    heads: list[int | None] = [None] * len(reading.names)
+    following = None
+    for index in reversed(range(len(reading.names))):
+        heads[index] = following
+        if reading.own_slots[index] not in (MODIFIER, DESIGNATING, IN_QUOTE):
+            following = index
+    return heads
 
 
 def _attending(sentence: Sentence, names: list[_Name]) -> Iterable[int]:
     """Names inside "… 참석한 가운데" / "… 참석했다": from the topic or predicate before the
     verb ("협약식에는", "A와 B는") to the verb, they attend; they are not its subject."""
+    # The clause breaks of the text before a verb are those of the sentence that end before
+    # the verb: each ends with a space, which a break running on past the verb's start
+    # would not have there.
+    breaks = [found.end() for found in CLAUSE_BREAK_RE.finditer(sentence.text)]
+    starts = [name.start for name in names]
     for verb in ATTENDANCE_RE.finditer(sentence.text):
-        before = sentence.text[: verb.start()]
-        breaks = list(CLAUSE_BREAK_RE.finditer(before))
-        clause_start = sentence.start + (breaks[-1].end() if breaks else 0)
+        before = bisect_right(breaks, verb.start())
+        clause_start = sentence.start + (breaks[before - 1] if before else 0)
         clause_end = sentence.start + verb.start()
-        yield from (
-            index for index, name in enumerate(names) if clause_start <= name.start < clause_end
-        )
+        yield from range(bisect_left(starts, clause_start), bisect_left(starts, clause_end))
 
 
 # --- Rules ---------------------------------------------------------------------------------
@@ -598,8 +627,8 @@ def chairs(reading: _Reading, body: str) -> list[Finding]:
     for index, name in enumerate(reading.names):
         if reading.own_slots[index] == IN_QUOTE:
             continue
-        after = body[name.end : reading.sentence.end]
-        before = body[reading.sentence.start : name.start]
+        after = body[name.end : min(reading.sentence.end, name.end + CHAIR_CHARS)]
+        before = body[max(reading.sentence.start, name.start - CHAIR_CHARS) : name.start]
         if CHAIR_AFTER_RE.match(after) or CHAIR_BEFORE_RE.search(before):
             findings.append((index, CHAIR, "chair (위원장)"))
     return findings
@@ -670,9 +699,12 @@ def propose_parties(body: str, mentions: Iterable[MentionLike]) -> list[PartyPro
     mentions are ignored (a party is an organization).
     """
     names = _names(body, mentions)
+    if not names:
+        return []
+    starts = [name.start for name in names]
     evidence: list[_Evidence] = []
     for sentence in split_sentences(body):
-        inside = [name for name in names if sentence.start <= name.start < sentence.end]
+        inside = names[bisect_left(starts, sentence.start) : bisect_left(starts, sentence.end)]
         if inside:
             evidence.extend(_judge(body, sentence, inside))
     strongest: dict[Target, _Evidence] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bionet.lib.dates import YEARLESS
@@ -36,8 +37,18 @@ PUBLISHED_RE = re.compile(
     r"(?<![가-힣])(?:기사입력|입력|승인|등록|게재|작성)\s*:?\s*"
     r"(?P<y>(?:19|20)\d\d)\s*[.\-/년]\s*(?P<m>\d{1,2})\s*[.\-/월]\s*(?P<d>\d{1,2})"
 )
-URL_RE = re.compile(r"^(?:원문|출처|URL|url)?\s*:?\s*(https?://\S+)$")
+# One run of spaces before the colon and one after it: "\s*:?\s*" could split a long run of
+# spaces between its two halves every way, costing the square of the run's length.
+URL_RE = re.compile(r"^(?:원문|출처|URL|url)?\s*(?::\s*)?(https?://\S+)$")
+# "name@example.com". Search with find_emails, not with this pattern's search(): that tries
+# every start in a run of letters and reads the run to its end each time, the square of the
+# run's length (a 100,000-character line without "@" took 57 s). fullmatch() is safe. The
+# search pattern below starts only where a run starts, which is the same but for an address
+# glued to the end of another ("a@b.kr+c@d.kr"), which find_emails looks for itself.
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_RUN_START_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_LOCAL_RE = re.compile(r"[\w.+-]+")
+_EMAIL_DOMAIN_RE = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 HANGUL_NAME = r"[가-힣]{2,4}"
 OUTLET_SUFFIX_RE = re.compile(
     r"(?:뉴스|신문|닷컴|일보|경제|저널|타임즈|타임스|투데이|방송|미디어|헤럴드|데일리|포스트|"
@@ -74,8 +85,13 @@ FURNITURE_RE = re.compile(
     r"인쇄하기|스크랩|크게보기|작게보기|글자크기|공유합니다|공유하기|기사를 공유|페이스북|트위터|"
     r"카카오톡|기상청 제공|검색창|Read More|바로가기|구독하기|좋아요|댓글 ?\d+$"
 )
-# A photo caption names its source: "(사진=한국신약개발연구조합)", "©한국보건산업진흥원".
-CAPTION_RE = re.compile(r"(?:\((?:사진|자료|그래픽|제공)\s*[=:][^)]*\)|[©ⓒ]\s*\S+)\s*$")
+# A photo caption names its source at the end of its line: "(사진=한국신약개발연구조합)",
+# "©한국보건산업진흥원". This is the pattern
+#     (?:\((?:사진|자료|그래픽|제공)\s*[=:][^)]*\)|[©ⓒ]\s*\S+)\s*$
+# written backwards, to be matched at the start of the reversed line (is_caption): searched
+# forwards, it read from every "(사진=" or "©" of a line to the line's end, the square of the
+# line's length when a long line holds many of them.
+CAPTION_REVERSED_RE = re.compile(r"\s*(?:\)[^)]*[=:]\s*(?:진사|료자|픽래그|공제)\(|\S+\s*[©ⓒ])")
 DATE_LINE_RE = re.compile(r"^\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}")
 LABEL_ONLY_RE = re.compile(r"^(?:입력|수정|승인|등록|업데이트|기사입력|최종수정)\b")
 # Sentences that lost their line break when the page was copied: "…담고 있다.이번 협약의".
@@ -101,6 +117,41 @@ class Byline:
     outlet: str = ""
     reporter: str = ""
     candidates: list[str] = field(default_factory=list)
+
+
+def find_emails(text: str) -> Iterator[tuple[int, int]]:
+    """The spans ``EMAIL_RE.finditer(text)`` gives, in time linear in the text: an address
+    is only tried from the start of a run of the characters it may begin with."""
+    position = 0
+    while True:
+        if 0 < position < len(text) and _EMAIL_LOCAL_RE.match(text, position):
+            # Right after an address, a run of them: EMAIL_RE may start in the middle of it.
+            run = _EMAIL_LOCAL_RE.match(text, position)
+            domain = _EMAIL_DOMAIN_RE.match(text, run.end())
+            if domain is not None:
+                yield position, domain.end()
+                position = domain.end()
+            else:
+                position = run.end()
+            continue
+        match = _EMAIL_RUN_START_RE.search(text, position)
+        if match is None:
+            return
+        yield match.span()
+        position = match.end()
+
+
+def has_email(text: str) -> bool:
+    return next(find_emails(text), None) is not None
+
+
+def replace_emails(text: str, replacement: str) -> str:
+    """``EMAIL_RE.sub(replacement, text)``, in linear time."""
+    pieces, position = [], 0
+    for start, end in find_emails(text):
+        pieces += [text[position:start], replacement]
+        position = end
+    return "".join(pieces) + text[position:]
 
 
 def decode(raw: bytes) -> str:
@@ -136,6 +187,7 @@ def parse_article(text: str) -> ParsedArticle:
     url = next((m.group(1) for line in lines if (m := URL_RE.match(line))), "")
 
     paragraphs: list[str] = []
+    said = _Paragraphs()
     seen: set[str] = {title}
     in_article = False
     for line in lines[title_index + 1 :]:
@@ -154,7 +206,7 @@ def parse_article(text: str) -> ParsedArticle:
         if _is_furniture(line, in_article):
             continue
         line = strip_opening_byline(line, byline)
-        if line in seen or any(line in paragraph for paragraph in paragraphs):
+        if line in seen or line in said:
             # The page repeats the headline, a caption or the whole article.
             if in_article and len(line) >= PARAGRAPH_MIN_CHARS:
                 break
@@ -162,7 +214,9 @@ def parse_article(text: str) -> ParsedArticle:
         seen.add(line)
         if not in_article and len(line) >= PARAGRAPH_MIN_CHARS:
             in_article = True
-        paragraphs.extend(_split_glued(line))
+        for paragraph in _split_glued(line):
+            paragraphs.append(paragraph)
+            said.add(paragraph)
 
     if not paragraphs:
         raise ArticleError("no main text found below the title")
@@ -177,6 +231,29 @@ def parse_article(text: str) -> ParsedArticle:
     )
 
 
+class _Paragraphs:
+    """The paragraphs kept so far, to ask whether a line repeats part of one.
+
+    Asking each paragraph in turn costs the number of lines times the number of paragraphs
+    (6.5 s for a page of 11,000 short lines). They are kept joined into a few strings
+    instead, the i-th holding 2**i paragraphs (two of a size are joined into one of twice
+    that), so that each paragraph is copied a few times in all and a question is a few
+    substring searches. No line holds the "\n" that separates them."""
+
+    def __init__(self):
+        self.blocks: list[tuple[int, str]] = []  # (paragraphs, their text)
+
+    def add(self, paragraph: str) -> None:
+        count, text = 1, paragraph
+        while self.blocks and self.blocks[-1][0] == count:
+            earlier_count, earlier = self.blocks.pop()
+            count, text = count + earlier_count, f"{earlier}\n{text}"
+        self.blocks.append((count, text))
+
+    def __contains__(self, line: str) -> bool:
+        return any(line in text for _count, text in self.blocks)
+
+
 def normalize_line(line: str) -> str:
     return re.sub(r"[ \t\u00a0\u200b\u3000]+", " ", line).strip()
 
@@ -188,7 +265,7 @@ def _find_title(lines: list[str]) -> int | None:
             and not line.startswith(("•", "·", "▶", "[", "<"))
             and not DATE_LINE_RE.match(line)
             and not FURNITURE_RE.search(line)
-            and not EMAIL_RE.search(line)
+            and not has_email(line)
         ):
             return index
     return None
@@ -208,7 +285,7 @@ def find_published_on(lines: list[str]) -> datetime.date | None:
 def _is_furniture(line: str, in_article: bool) -> bool:
     if FURNITURE_RE.search(line) and len(line) < 40:
         return True
-    if CAPTION_RE.search(line) and not line.endswith(("다.", "다”", "다.”")):
+    if is_caption(line) and not line.endswith(("다.", "다”", "다.”")):
         return True
     if in_article:
         return False
@@ -218,8 +295,13 @@ def _is_furniture(line: str, in_article: bool) -> bool:
         or line.startswith(("•", "·"))
         or bool(LABEL_ONLY_RE.match(line))
         or bool(PUBLISHED_RE.search(line))
-        or bool(EMAIL_RE.search(line))
+        or has_email(line)
     )
+
+
+def is_caption(line: str) -> bool:
+    """Whether the line ends with a photo caption's source (see CAPTION_REVERSED_RE)."""
+    return CAPTION_REVERSED_RE.match(line[::-1]) is not None
 
 
 def take_byline_line(byline: Byline, match: re.Match) -> None:
@@ -309,26 +391,29 @@ _DATE_PATTERNS = [
     ("d", re.compile(r"(?<![\d.월])(?<!월 )(?P<d>\d{1,2})\s?일(?![간째내치분자])")),
     ("y", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*년(?!\s*\d{1,2}\s*월)")),
 ]
+LOCAL_TIME_RE = re.compile(r"\((?:현지시간|현지 시간)\)")
 # Words near a date that say something happened on it: signed, held, launched, designated.
 EVENT_WORDS_RE = re.compile(r"체결|개최|출범|협약|열린|열었|열어|지정|발표|선정|간담회|회의|서명")
 
 
 def find_dates(text: str, published_on: datetime.date | None) -> list[StatedDate]:
     """Every date the text states, in order, each resolved as far as the text allows."""
-    taken: list[tuple[int, int]] = []
+    # The characters a date already found takes (1): a later pattern's match overlapping
+    # one is left out. Looked up in its own span only, whatever the number of dates.
+    taken = bytearray(len(text))
     found: list[StatedDate] = []
     for kind, pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            if taken.find(1, start, end) != -1:
                 continue
             resolved = _resolve(kind, match, published_on)
             if resolved is None:
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             stated = match.group(0).strip()
             # Keep a qualifier the text puts right after the date: "지난 7일(현지시간)".
-            qualifier = re.match(r"\((?:현지시간|현지 시간)\)", text[end:])
+            qualifier = LOCAL_TIME_RE.match(text, end)
             if qualifier:
                 stated += qualifier.group(0)
             window = text[max(0, start - 30) : end + 60]
