@@ -1,31 +1,48 @@
-"""The curators' CSV import of agreements: their parties and sources, matched by name."""
+"""The curators' CSV import of agreements: their parties and sources, matched by name.
+
+Rows are imported a chunk at a time (bionet.lib.csv.CsvImporter): the agreements, parties,
+clusters and news items a chunk's rows name are read in a few queries for the whole chunk, and
+its agreements, parties, citations and their history are written in bulk.
+"""
 
 import datetime
 import re
+from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bionet.lib.bulk import bulk_create, bulk_delete_with_history, bulk_update, history_copy
 from bionet.lib.csv import (
     CsvImporter,
     ImportReport,
+    QueuedRow,
     Reason,
     RowError,
+    iexact_key,
     parse_id,
     split,
     split_labelled,
 )
 from bionet.lib.text import normalize
 from clusters.models import Cluster
-from orgs.imports import organization_by_name
+from orgs.imports import OrganizationNames
+from orgs.models import Organization
 
 from .exports import AGREEMENT_FIELDS as EXPORTED_FIELDS
-from .models import Agreement, AgreementParty, NewsItem
+from .models import Agreement, AgreementParty, AgreementSource, NewsItem
 
 # The export's fields that a row sets, the cluster by name rather than through its join.
 AGREEMENT_FIELDS = [
     "cluster" if name == "cluster__name_ko" else name for name in EXPORTED_FIELDS if name != "id"
 ]
+# TextChoices.values makes a new list each time it is read.
+ROLES = frozenset(AgreementParty.Role.values)
+# What writing a changed agreement saves (a column left out of the file keeps its value).
+WRITTEN_FIELDS = list(dict.fromkeys([*AGREEMENT_FIELDS, "date", "date_precision"]))
 DATE_FORMATS = {
     re.compile(r"^\d{4}-\d{2}-\d{2}$"): Agreement.DatePrecision.DAY,
     re.compile(r"^\d{4}-\d{2}$"): Agreement.DatePrecision.MONTH,
@@ -48,19 +65,7 @@ def parse_date(value: str, precision: str) -> tuple[datetime.date | None, str]:
     raise RowError(Reason.BAD_DATE, _("%(value)s is not a date like 2024-03-11") % {"value": value})
 
 
-def cluster_by_name(name: str) -> Cluster | None:
-    name = normalize(name)
-    if not name:
-        return None
-    matches = list(
-        Cluster.objects.filter(Q(slug=name) | Q(name_ko=name) | Q(name_en__iexact=name))[:2]
-    )
-    if len(matches) != 1:
-        raise RowError(Reason.UNKNOWN_CLUSTER, name)
-    return matches[0]
-
-
-def parse_parties(cell: str) -> set[tuple[int, str]]:
+def parse_parties(cell: str, organizations: "PartyNames") -> set[tuple[int, str]]:
     """'서울특별시 (signatory); KHIDI (signatory)' -> {(organization id, role)}."""
     parties = set()
     for item in split(cell):
@@ -69,32 +74,47 @@ def parse_parties(cell: str) -> set[tuple[int, str]]:
             raise RowError(
                 Reason.MISSING_VALUE, _("the role of %(name)s, e.g. (signatory)") % {"name": name}
             )
-        if role not in AgreementParty.Role.values:
+        if role not in ROLES:
             raise RowError(Reason.INVALID_VALUE, _("role %(role)s") % {"role": role})
-        parties.add((organization_by_name(name).pk, role))
+        parties.add((organizations.get(name).pk, role))
     if len({organization for organization, role in parties}) < 2:
         raise RowError(Reason.MISSING_VALUE, _("an agreement needs at least two parties"))
     return parties
 
 
-def news_item_by_reference(reference: str) -> NewsItem:
-    """Find the news item 'outlet | date | title | url' cites: by URL, else by outlet and title."""
+def parse_reference(reference: str) -> tuple[str, str, str]:
+    """'outlet | date | title | url' -> (outlet, title, url)."""
     parts = [part.strip() for part in reference.split("|")]
     if len(parts) < 4:
         raise RowError(
             Reason.INVALID_VALUE,
             _("source %(source)s is not “outlet | date | title | url”") % {"source": reference},
         )
-    outlet, title, url = parts[0], " | ".join(parts[2:-1]), parts[-1]
-    found = (
-        NewsItem.objects.filter(url=url)
-        if url
-        else NewsItem.objects.filter(outlet=outlet, title=title)
-    )
-    news_item = found.first()
-    if news_item is None:
-        raise RowError(Reason.UNKNOWN_NEWS_ITEM, reference)
-    return news_item
+    return parts[0], " | ".join(parts[2:-1]), parts[-1]
+
+
+def party_names(cell: str) -> list[str]:
+    return [split_labelled(item)[0] for item in split(cell)]
+
+
+class PartyNames(OrganizationNames):
+    """The organizations parties are named by, each name looked up once: an agreement
+    import changes no organization, and a few organizations are named on many rows."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: dict[str, Organization | RowError] = {}
+
+    def get(self, name: str, **options) -> Organization:
+        if name not in self.found:
+            try:
+                self.found[name] = super().get(name, **options)
+            except RowError as error:
+                self.found[name] = error
+        found = self.found[name]
+        if isinstance(found, RowError):
+            raise RowError(found.reason, found.detail)
+        return found
 
 
 class AgreementImporter(CsvImporter):
@@ -106,6 +126,95 @@ class AgreementImporter(CsvImporter):
 
     model = Agreement
     required_columns = ("title", "kind", "date", "parties", "sources")
+
+    def __init__(self, *, publish: bool = True):
+        super().__init__(publish=publish)
+        self.organizations = PartyNames()
+        self.clusters: dict[str, list[Cluster]] = {}
+        # News items by URL and by (outlet, title): the first in the news list's order.
+        self.news_by_url: dict[str, int | None] = {}
+        self.news_by_title: dict[tuple[str, str], int | None] = {}
+        # (title, date) -> the agreements that have them, for the chunk's new rows.
+        self.same: dict[tuple[str, datetime.date | None], list[Agreement]] = {}
+
+    # Reading a chunk ---------------------------------------------------------------------
+
+    def load_records(self, ids):
+        records = Agreement.objects.select_related("cluster").prefetch_related(
+            "parties", "citations"
+        )
+        return records.in_bulk(ids)
+
+    def prepare(self, rows):
+        super().prepare(rows)
+        self.organizations.load(name for row in rows for name in party_names(row["parties"]))
+        self.load_clusters({normalize(row.get("cluster", "")) for row in rows} - {""})
+        references = []
+        for row in rows:
+            for item in row["sources"].splitlines():
+                try:
+                    references.append(parse_reference(item))
+                except RowError:
+                    continue
+        self.load_news_items(references)
+        titles = {row["title"] for row in rows if not row.get("id")}
+        self.same = defaultdict(list)
+        for agreement in Agreement.objects.filter(title__in=titles).order_by("pk"):
+            self.same[(agreement.title, agreement.date)].append(agreement)
+
+    def load_clusters(self, names: set[str]) -> None:
+        names -= set(self.clusters)
+        if not names:
+            return
+        folded = {iexact_key(name) for name in names}
+        found = list(
+            Cluster.objects.annotate(key_en=Lower("name_en")).filter(
+                Q(slug__in=names) | Q(name_ko__in=names) | Q(key_en__in=folded)
+            )
+        )
+        for name in names:
+            self.clusters[name] = [
+                cluster
+                for cluster in found
+                if name in (cluster.slug, cluster.name_ko)
+                or (cluster.name_en and iexact_key(cluster.name_en) == iexact_key(name))
+            ]
+
+    def load_news_items(self, references: list[tuple[str, str, str]]) -> None:
+        urls = {url for _, _, url in references if url} - set(self.news_by_url)
+        titled = {(outlet, title) for outlet, title, url in references if not url}
+        titled -= set(self.news_by_title)
+        in_list_order = NewsItem.objects.order_by(*NewsItem._meta.ordering, "pk")
+        if urls:
+            self.news_by_url.update(dict.fromkeys(urls))
+            for pk, url in in_list_order.filter(url__in=urls).values_list("pk", "url"):
+                self.news_by_url[url] = self.news_by_url[url] or pk
+        if titled:
+            self.news_by_title.update(dict.fromkeys(titled))
+            found = in_list_order.filter(title__in={title for _, title in titled})
+            for pk, outlet, title in found.values_list("pk", "outlet", "title"):
+                if (outlet, title) in titled:
+                    self.news_by_title[(outlet, title)] = self.news_by_title[(outlet, title)] or pk
+
+    def cluster_by_name(self, name: str) -> Cluster | None:
+        name = normalize(name)
+        if not name:
+            return None
+        matches = self.clusters.get(name, [])
+        if len(matches) != 1:
+            raise RowError(Reason.UNKNOWN_CLUSTER, name)
+        return matches[0]
+
+    def news_item_by_reference(self, reference: str) -> int:
+        """The id of the news item 'outlet | date | title | url' cites: by URL, else by outlet
+        and title."""
+        outlet, title, url = parse_reference(reference)
+        found = self.news_by_url.get(url) if url else self.news_by_title.get((outlet, title))
+        if found is None:
+            raise RowError(Reason.UNKNOWN_NEWS_ITEM, reference)
+        return found
+
+    # Checking a row ----------------------------------------------------------------------
 
     def import_row(self, values):
         agreement_id = parse_id(values.get("id", ""))
@@ -120,10 +229,12 @@ class AgreementImporter(CsvImporter):
             values["date"], values.get("date_precision", "")
         )
         if "cluster" in values:
-            fields["cluster"] = cluster_by_name(values["cluster"])
-        parties = parse_parties(values["parties"])
+            # By its id: the Agreement.cluster descriptor costs more than the whole check.
+            cluster = self.cluster_by_name(fields.pop("cluster"))
+            fields["cluster_id"] = cluster.pk if cluster is not None else None
+        parties = parse_parties(values["parties"], self.organizations)
         sources = {
-            news_item_by_reference(item).pk
+            self.news_item_by_reference(item)
             for item in values["sources"].splitlines()
             if item.strip()
         }
@@ -131,51 +242,155 @@ class AgreementImporter(CsvImporter):
             raise RowError(Reason.MISSING_VALUE, _("sources: cite at least one news item"))
 
         before = {name: getattr(agreement, name) for name in fields}
-        for name, value in fields.items():
-            setattr(agreement, name, value)
-        agreement.full_clean()
-        if agreement_id is None:
-            same = Agreement.objects.filter(title=agreement.title, date=agreement.date)
-            if same.exists():
-                raise RowError(
-                    Reason.DUPLICATE,
-                    _("the directory already has an agreement with this title and date (id %(id)d)")
-                    % {"id": same.first().pk},
-                )
+        try:
+            for name, value in fields.items():
+                setattr(agreement, name, value)
+            # full_clean() without its queries: the cluster is one the import found, and the
+            # model's constraints repeat what its fields and clean() check.
+            agreement.full_clean(
+                exclude=["cluster"], validate_unique=False, validate_constraints=False
+            )
+            if agreement_id is None:
+                self.refuse_a_duplicate(agreement)
+            deleted, added = self.plan_parties(agreement, parties)
+        except (RowError, ValidationError):
+            for name, value in before.items():
+                setattr(agreement, name, value)
+            raise
         changed = agreement.pk is None or before != {
             name: getattr(agreement, name) for name in fields
         }
-        if changed:
-            agreement.save()
-        changed |= self.set_parties(agreement, parties)
-        current_sources = set(agreement.sources.values_list("pk", flat=True))
-        if current_sources != sources:
-            agreement.sources.set(sources)
-            changed = True
+        key = (before.get("title", agreement.title), before.get("date", agreement.date))
+        if agreement in self.same.get(key, []):
+            self.same[key].remove(agreement)
+        self.same[(agreement.title, agreement.date)].append(agreement)
+        current_sources = {citation.newsitem_id: citation for citation in self.citations(agreement)}
+        sources_changed = set(current_sources) != sources
+        if changed or sources_changed or deleted or added:
+            self.queue(
+                agreement=agreement,
+                saved=changed,
+                parties_deleted=deleted,
+                parties_added=added,
+                citations_deleted=[c for pk, c in current_sources.items() if pk not in sources],
+                cited=sorted(sources - set(current_sources)),  # news items' ids
+            )
+        changed |= sources_changed or bool(deleted or added)
         outcome = "new" if agreement_id is None else "updated"
         return (outcome if changed else "unchanged"), agreement.title
 
-    def set_parties(self, agreement, parties) -> bool:
-        current = {(party.organization_id, party.role): party for party in agreement.parties.all()}
+    def refuse_a_duplicate(self, agreement: Agreement) -> None:
+        same = self.same.get((agreement.title, agreement.date))
+        if not same:
+            return
+        if any(other.pk is None for other in same):
+            self.flush()  # a row of this chunk created it: its id is given when it is written
+        raise RowError(
+            Reason.DUPLICATE,
+            _("the directory already has an agreement with this title and date (id %(id)d)")
+            % {"id": min(other.pk for other in same)},
+        )
+
+    def citations(self, agreement: Agreement) -> list[AgreementSource]:
+        return list(agreement.citations.all()) if agreement.pk is not None else []
+
+    def plan_parties(self, agreement, parties) -> tuple[list, list]:
+        """The parties to delete and to add so that the agreement has ``parties``."""
+        current = {}
+        if agreement.pk is not None:
+            current = {
+                (party.organization_id, party.role): party for party in agreement.parties.all()
+            }
         if set(current) == parties:
-            return False
-        for key, party in current.items():
-            if key not in parties:
-                party.delete()
-        for organization_id, role in parties - set(current):
-            party = AgreementParty(agreement=agreement, organization_id=organization_id, role=role)
-            party.full_clean()
-            party.save()
-        return True
+            return [], []
+        deleted = [party for key, party in current.items() if key not in parties]
+        added = []
+        for organization_id, role in sorted(parties - set(current)):
+            party = AgreementParty(
+                agreement=agreement,
+                organization=self.organizations.by_pk[organization_id],
+                role=role,
+            )
+            # What full_clean() would check besides clean(): agreement and organization are
+            # in hand, parse_parties took a role of the choices, the note is empty, and a set of
+            # (organization, role) repeats none.
+            party.clean()
+            added.append(party)
+        return deleted, added
+
+    # Writing a chunk ---------------------------------------------------------------------
+
+    def write(self, rows: list[QueuedRow]) -> None:
+        now = timezone.now()
+        entries = [row.writes for row in rows]
+        for entry in entries:
+            entry["created"] = entry["agreement"].pk is None
+        created = [entry["agreement"] for entry in entries if entry["created"]]
+        if created:
+            bulk_create(created)
+        updated = [e["agreement"] for e in entries if e["saved"] and not e["created"]]
+        for agreement in updated:
+            agreement.updated = now
+        if updated:
+            bulk_update(updated, [*WRITTEN_FIELDS, "updated"])
+        bulk_delete_with_history([p for entry in entries for p in entry["parties_deleted"]])
+        added = [party for entry in entries for party in entry["parties_added"]]
+        if added:
+            bulk_create(added)
+            history_copy(added, "+")
+        citations = [citation for entry in entries for citation in entry["citations_deleted"]]
+        if citations:
+            AgreementSource.objects.filter(pk__in=[c.pk for c in citations]).delete()
+        citations = [
+            AgreementSource(agreement_id=entry["agreement"].pk, newsitem_id=pk)
+            for entry in entries
+            for pk in entry["cited"]
+        ]
+        if citations:
+            bulk_create(citations)
+        # A history record for each agreement created, or changed or citing other news items,
+        # with the news items it cites (as saving it and setting its sources would write).
+        history_copy(created, "+")
+        history_copy(
+            [
+                entry["agreement"]
+                for entry in entries
+                if not entry["created"]
+                and (entry["saved"] or entry["citations_deleted"] or entry["cited"])
+            ],
+            "~",
+        )
+
+    def unwrite(self, rows):
+        for row in rows:
+            writes = row.writes
+            if writes.get("created"):
+                writes["agreement"].pk = None
+                writes["agreement"]._state.adding = True
+            for record in writes["parties_added"]:
+                record.pk = None
+                record._state.adding = True
+
+    def forget(self, row):
+        agreement = row.writes["agreement"]
+        for same in self.same.values():
+            if agreement in same:
+                same.remove(agreement)
 
 
 def agreements_import(
-    *, data: bytes, commit: bool, ignore_ids: bool = False, publish: bool = True
+    *,
+    data: bytes,
+    commit: bool,
+    ignore_ids: bool = False,
+    publish: bool = True,
+    progress=None,
 ) -> ImportReport:
     """Import agreements.csv; a dry run unless ``commit``, and all-or-nothing when it is.
 
     With ``ignore_ids`` every row creates a record: for another database's export. New
-    agreements are drafts unless ``publish``.
+    agreements are drafts unless ``publish``. ``progress(rows_done, rows_total)`` is called
+    before the first chunk of rows and after each.
     """
     importer = AgreementImporter(publish=publish)
-    return importer.run(data, commit=commit, ignore_ids=ignore_ids)
+    return importer.run(data, commit=commit, ignore_ids=ignore_ids, progress=progress)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+import ahocorasick
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -126,6 +127,42 @@ def mentions_refresh_for_names(
     containing = [Q(body__icontains=variant) for variant in variants]
     affected = NewsItem.objects.filter(reduce(or_, containing, mentioning)).distinct()
     return mentions_refresh(news_items=list(affected.only("pk", "body")))
+
+
+def mentions_refresh_for_organizations(*, organizations: Sequence[Organization]) -> int:
+    """mentions_refresh_for_names for many organizations at once (an import's): the news
+    items that mention any of them, and those whose text holds one of their names.
+
+    The texts are read once whatever the number of names, each searched for all of them
+    with one automaton (a query per name, as for one organization, would read every text
+    once per name). Returns how many mentions are stored for the refreshed items now.
+    """
+    pks = [organization.pk for organization in organizations]
+    names = [name for o in organizations for name in (o.name_ko, o.name_en) if name]
+    affected: set[int] = set()
+    for batch in _batches(pks, 2000):
+        names += OrganizationName.objects.filter(organization__in=batch).values_list(
+            "name", flat=True
+        )
+        affected.update(
+            NewsMention.objects.filter(organization__in=batch).values_list("news_item", flat=True)
+        )
+    # Substrings in any case, as body__icontains finds them (or a few more: harmless).
+    automaton = ahocorasick.Automaton()
+    for variant in {variant.lower() for name in names for variant in name_variants(name)}:
+        automaton.add_word(variant, None)
+    if len(automaton):
+        automaton.make_automaton()
+        texts = NewsItem.objects.exclude(body="").values_list("pk", "body")
+        for pk, body in texts.iterator(chunk_size=2000):
+            if pk not in affected and next(automaton.iter(body.lower()), None) is not None:
+                affected.add(pk)
+    items = [
+        item
+        for batch in _batches(sorted(affected), 2000)
+        for item in (NewsItem.objects.filter(pk__in=batch).only("pk", "body"))
+    ]
+    return mentions_refresh(news_items=items)
 
 
 def mentions_refresh_news_ids(*, news_item_ids: Iterable[int]) -> int:

@@ -1,7 +1,8 @@
 """Keep stored mentions in step with the directory's names.
 
 A name, English name, alias or cluster name that is added, changed or removed refreshes the
-mentions of the news items it may affect. Fixture loading (``raw``) is skipped: after
+mentions of the news items it may affect; so does a CSV import of organizations, once for all
+the names it wrote in bulk. Fixture loading (``raw``) is skipped: after
 ``loaddata``, run ``manage.py refresh_mentions``.
 """
 
@@ -10,6 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from clusters.models import Cluster
+from orgs.imports import names_imported
 from orgs.models import Organization, OrganizationName
 
 from . import services
@@ -20,6 +22,11 @@ from .models import NewsItem
 def organization_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         services.mentions_refresh_for_names(organization=instance)
+
+
+@receiver(names_imported, sender=Organization, dispatch_uid="mentions_names_imported")
+def organizations_imported(sender, organizations, **kwargs):
+    services.mentions_refresh_for_organizations(organizations=organizations)
 
 
 @receiver(post_save, sender=Cluster, dispatch_uid="mentions_cluster_saved")

@@ -1,22 +1,38 @@
-"""Writes that span an organization and its other names: the curators' CSV import."""
+"""Writes that span an organization and its other names: the curators' CSV import.
+
+Rows are imported a chunk at a time (bionet.lib.csv.CsvImporter): the organizations a chunk's
+rows name (by id, by a name to refuse as a duplicate, by a parent's name) are read in a few
+queries for the whole chunk, each row is checked against them, and the chunk's new and
+changed organizations, aliases and their history are written in bulk.
+"""
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bionet.lib.bulk import bulk_create, bulk_delete_with_history, bulk_update, history_copy
 from bionet.lib.csv import (
     CsvImporter,
     ImportReport,
+    QueuedRow,
     Reason,
     RowError,
+    iexact_key,
     parse_id,
     split,
     split_labelled,
 )
 from bionet.lib.text import normalize
 
-from .models import AmbiguousName, Organization, OrganizationName
+from .models import Organization, OrganizationName, OrganizationRedirect, ancestry_error
 
 ORGANIZATION_FIELDS = [
     "slug",
@@ -28,21 +44,118 @@ ORGANIZATION_FIELDS = [
     "ror_id",
     "wikidata_qid",
 ]
+# What the import neither reads nor validates: long, and derived from the names (the search
+# columns, computed afresh when the names change) or not in the file.
+UNREAD_FIELDS = ("search_names", "search_grams", "description")
+# Organizations of one value each: checked for the chunk at once, as full_clean would.
+UNIQUE_FIELDS = ["slug", "ror_id", "wikidata_qid"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Choices' values, built once: TextChoices.values makes a new list each time it is read.
+ALIAS_KINDS = frozenset(OrganizationName.Kind.values)
+
+# Sent once an import has saved organizations whose names (Korean, English or aliases) are new
+# or changed, with ``organizations``: written in bulk, they sent no post_save of their own.
+# news refreshes the mentions those names may change (news.signals).
+names_imported = Signal()
+
+
+class OrganizationNames:
+    """Organizations by every name they are known by, as ``Organization.objects.named`` finds
+    them (slug, Korean name, English name or alias, the last two in any case), read for many
+    names at once and kept up to date with what the import itself writes."""
+
+    def __init__(self):
+        self.by_key: dict[tuple[str, str], dict[int, Organization]] = defaultdict(dict)
+        self.keys_of: dict[int, list[tuple[str, str]]] = {}
+        self.aliases: dict[int, list[OrganizationName]] = {}
+        self.by_pk: dict[int, Organization] = {}
+        # Names whose organizations in the database have all been read.
+        self.loaded: set[str] = set()
+
+    def load(self, names: Iterable[str]) -> None:
+        """Read the organizations known by any of ``names`` (two queries for all of them)."""
+        wanted = {normalize(name).strip() for name in names} - self.loaded - {""}
+        if not wanted:
+            return
+        self.loaded |= wanted
+        folded = {iexact_key(name) for name in wanted}
+        aliases = OrganizationName.objects.annotate(key=Lower("name")).filter(key__in=folded)
+        self._read(
+            Organization.objects.annotate(key_en=Lower("name_en")).filter(
+                Q(slug__in=wanted)
+                | Q(name_ko__in=wanted)
+                | Q(key_en__in=folded)
+                | Q(pk__in=aliases.values("organization"))
+            )
+        )
+
+    def load_ids(self, ids: Iterable[int]) -> dict[int, Organization]:
+        """The organizations of ``ids`` that exist, read unless read before."""
+        ids = set(ids)
+        self._read(Organization.objects.filter(pk__in=ids - set(self.by_pk)))
+        return {pk: self.by_pk[pk] for pk in ids if pk in self.by_pk}
+
+    def _read(self, organizations: models.QuerySet) -> None:
+        organizations = organizations.defer(*UNREAD_FIELDS)
+        read = [organization for organization in organizations if organization.pk not in self.by_pk]
+        # Not prefetch_related(), which builds a query set for each organization.
+        aliases = defaultdict(list)
+        for alias in OrganizationName.objects.filter(organization__in=[o.pk for o in read]):
+            aliases[alias.organization_id].append(alias)
+        for organization in read:
+            self.add(organization, aliases[organization.pk])
+
+    def add(self, organization: Organization, aliases: list[OrganizationName]) -> None:
+        """Index ``organization`` under its names and ``aliases`` (again, if it was)."""
+        self.remove(organization)
+        keys = [("slug", organization.slug), ("ko", organization.name_ko)]
+        if organization.name_en:
+            keys.append(("en", iexact_key(organization.name_en)))
+        keys += [("alias", iexact_key(alias.name)) for alias in aliases]
+        self.keys_of[id(organization)] = keys
+        self.aliases[id(organization)] = aliases
+        for key in keys:
+            self.by_key[key][id(organization)] = organization
+        if organization.pk is not None:
+            self.by_pk[organization.pk] = organization
+
+    def remove(self, organization: Organization) -> None:
+        for key in self.keys_of.pop(id(organization), []):
+            self.by_key[key].pop(id(organization), None)
+        self.aliases.pop(id(organization), None)
+
+    def aliases_of(self, organization: Organization) -> list[OrganizationName]:
+        return self.aliases.get(id(organization), [])
+
+    def named(self, name: str) -> list[Organization]:
+        """The organizations known exactly by ``name`` (read by ``load``), by slug."""
+        name = normalize(name).strip()
+        folded = iexact_key(name)
+        found: dict[int, Organization] = {}
+        for key in (("slug", name), ("ko", name), ("en", folded), ("alias", folded)):
+            found.update(self.by_key.get(key, {}))
+        return sorted(found.values(), key=lambda organization: organization.slug)
+
+    def get(self, name: str, *, candidates: int = 3) -> Organization:
+        """The one organization known by ``name``, else a row error naming the reason."""
+        matches = self.named(name)
+        if not matches:
+            raise RowError(Reason.UNKNOWN_ORGANIZATION, name)
+        if len(matches) > 1:
+            slugs = [match.slug for match in matches[:candidates]]
+            raise RowError(
+                Reason.AMBIGUOUS_ORGANIZATION,
+                _("%(name)s names %(slugs)s: use the slug")
+                % {"name": name, "slugs": ", ".join(slugs)},
+            )
+        return matches[0]
 
 
 def organization_by_name(name: str) -> Organization:
     """The one organization known by ``name`` (slug, Korean or English name, or alias)."""
-    try:
-        return Organization.objects.get_by_name(name, candidates=3)
-    except Organization.DoesNotExist:
-        raise RowError(Reason.UNKNOWN_ORGANIZATION, name) from None
-    except AmbiguousName as error:
-        raise RowError(
-            Reason.AMBIGUOUS_ORGANIZATION,
-            _("%(name)s names %(slugs)s: use the slug")
-            % {"name": name, "slugs": ", ".join(error.slugs)},
-        ) from None
+    names = OrganizationNames()
+    names.load([name])
+    return names.get(name)
 
 
 def parse_aliases(cell: str) -> set[tuple[str, str, str]]:
@@ -51,13 +164,20 @@ def parse_aliases(cell: str) -> set[tuple[str, str, str]]:
     for item in split(normalize(cell)):
         name, label = split_labelled(item)
         parts = [part.strip() for part in (label or "").split(",") if part.strip()]
-        if label is not None and (not parts or parts[0] not in OrganizationName.Kind.values):
+        if label is not None and (not parts or parts[0] not in ALIAS_KINDS):
             name, parts = item, []  # brackets that are part of the name itself
         kind = parts[0] if parts else OrganizationName.Kind.OTHER
         guessed = "ko" if HANGUL.search(name) else "en"
         language = parts[1] if len(parts) > 1 else guessed
         aliases.add((name, kind, language))
     return aliases
+
+
+def _constraint(model: type[models.Model], field: str) -> models.UniqueConstraint | None:
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and field in constraint.fields:
+            return constraint
+    return None
 
 
 class OrganizationImporter(CsvImporter):
@@ -71,14 +191,73 @@ class OrganizationImporter(CsvImporter):
 
     def __init__(self, *, publish: bool = True):
         super().__init__(publish=publish)
+        self.names = OrganizationNames()
         self.pending_parents: list[tuple[int, Organization, str]] = []
+        # Parent links the import has decided, by id() of the organization: the parent, or
+        # None for none. What an ancestry check follows before the database's parent.
+        self.links: dict[int, Organization | None] = {}
+        # Parents of organizations the import has not read whole, from the database.
+        self.parent_of: dict[int, int | None] = {}
+        # (field, value) of UNIQUE_FIELDS -> its organization's id in the database, for the
+        # chunk's values; and what the chunk's rows have taken (an organization) or freed.
+        self.taken: dict[tuple[str, str], int] = {}
+        self.claimed: dict[tuple[str, str], Organization | None] = {}
+        self.renamed: dict[int, Organization] = {}
+
+    # Reading a chunk ---------------------------------------------------------------------
+
+    def load_records(self, ids):
+        return self.names.load_ids(ids)
+
+    def prepare(self, rows):
+        super().prepare(rows)
+        self.names.load(
+            [
+                *(row.get("name_ko", "") for row in rows if not row.get("id")),
+                *(row.get("name_en", "") for row in rows if not row.get("id")),
+                *(row.get("parent", "") for row in rows),
+            ]
+        )
+        self.load_ancestors()
+        values = {field: {row[field] for row in rows if row.get(field)} for field in UNIQUE_FIELDS}
+        self.taken = {}
+        self.claimed = {}
+        found = Organization.objects.filter(
+            Q(slug__in=values["slug"])
+            | Q(ror_id__in=values["ror_id"])
+            | Q(wikidata_qid__in=values["wikidata_qid"])
+        ).values_list("pk", *UNIQUE_FIELDS)
+        for pk, *held in found:
+            for field, value in zip(UNIQUE_FIELDS, held, strict=True):
+                if value:
+                    self.taken[(field, value)] = pk
+
+    def load_ancestors(self) -> None:
+        """Read the parents of every organization read so far, up to the top of each line:
+        a query per generation, for all of them."""
+        while missing := {
+            parent
+            for parent in [
+                *(organization.parent_id for organization in self.names.by_pk.values()),
+                *self.parent_of.values(),
+            ]
+            if parent is not None
+            and parent not in self.names.by_pk
+            and parent not in self.parent_of
+        }:
+            self.parent_of.update(
+                Organization.objects.filter(pk__in=missing).values_list("pk", "parent_id")
+            )
+            self.parent_of.update({pk: None for pk in missing if pk not in self.parent_of})
+
+    # Checking a row ----------------------------------------------------------------------
 
     def import_row(self, values):
         organization_id = parse_id(values.get("id", ""))
         if organization_id is None:
             organization = self.new_record()
             for name in (values["name_ko"], values.get("name_en", "")):
-                existing = Organization.objects.named(name).first() if name else None
+                existing = self.first_named(name) if name else None
                 if existing is not None:
                     raise RowError(
                         Reason.DUPLICATE,
@@ -88,82 +267,326 @@ class OrganizationImporter(CsvImporter):
         else:
             organization = self.record_to_update(organization_id)
         before = {name: getattr(organization, name) for name in ORGANIZATION_FIELDS}
-        for name in ORGANIZATION_FIELDS:
-            if name in values:
-                setattr(organization, name, values[name])
-        changed = organization.pk is None or before != {
-            name: getattr(organization, name) for name in ORGANIZATION_FIELDS
+        old_aliases = self.names.aliases_of(organization)
+        try:
+            for name in ORGANIZATION_FIELDS:
+                if name in values:
+                    setattr(organization, name, values[name])
+            changed = organization.pk is None or before != {
+                name: getattr(organization, name) for name in ORGANIZATION_FIELDS
+            }
+            if changed:
+                self.validate(organization)
+            aliases = old_aliases
+            deleted, added = [], []
+            if "aliases" in values:
+                deleted, added = self.plan_aliases(organization, parse_aliases(values["aliases"]))
+                aliases = [alias for alias in old_aliases if alias not in deleted] + added
+            # Later rows, and this row's parent, find the organization by its new names.
+            self.names.add(organization, aliases)
+            parent = self.plan_parent(organization, values["parent"]) if "parent" in values else ()
+        except (RowError, ValidationError):
+            for name, value in before.items():
+                setattr(organization, name, value)
+            if organization.pk is None:
+                self.names.remove(organization)
+            else:
+                self.names.add(organization, old_aliases)
+            raise
+        for field in UNIQUE_FIELDS:
+            if before[field] != getattr(organization, field):
+                if organization.pk is not None and before[field]:
+                    self.claimed[(field, before[field])] = None
+                self.claimed[(field, getattr(organization, field))] = organization
+        fields = {
+            name for name in ORGANIZATION_FIELDS if before[name] != getattr(organization, name)
         }
-        if changed:
-            organization.full_clean(exclude=["parent"])
-            organization.save()
-        if "aliases" in values:
-            changed |= self.set_aliases(organization, parse_aliases(values["aliases"]))
-        if "parent" in values:
-            changed |= self.set_parent(organization, values["parent"])
+        if parent != ():
+            self.links[id(organization)] = parent
+            fields.add("parent")
+        if organization.pk is None or fields or deleted or added:
+            self.queue(
+                organization=organization,
+                fields=fields,
+                deleted=deleted,
+                added=added,
+                # Its names (or slug) are new: search columns and mentions to refresh.
+                reindex=bool(fields & {"name_ko", "name_en", "slug"} or deleted or added),
+            )
+        changed |= bool(deleted or added) or parent != ()
         outcome = "new" if organization_id is None else "updated"
         return (outcome if changed else "unchanged"), organization.name_ko
 
-    def set_aliases(self, organization, aliases) -> bool:
+    def first_named(self, name: str) -> Organization | None:
+        """What ``Organization.objects.named(name).first()`` gives: by Korean name."""
+        named = self.names.named(name)
+        return min(named, key=lambda org: (org.name_ko, org.pk or 0), default=None)
+
+    def validate(self, organization: Organization) -> None:
+        """``full_clean(exclude=["parent"])`` without a query per row: fields as they are,
+        uniqueness from what the chunk read (the parent is checked by plan_parent)."""
+        errors = {}
+        try:
+            organization.clean_fields(exclude={"parent", *UNREAD_FIELDS})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in UNIQUE_FIELDS:
+            value = getattr(organization, field)
+            if field in errors or not value or not self.held_by_another(organization, field):
+                continue
+            constraint = _constraint(Organization, field)
+            if constraint is None:
+                errors.setdefault(field, []).append(
+                    organization.unique_error_message(Organization, (field,))
+                )
+            else:
+                refused = ValidationError(
+                    constraint.get_violation_error_message(), code=constraint.violation_error_code
+                )
+                errors = refused.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def held_by_another(self, organization: Organization, field: str) -> bool:
+        key = (field, getattr(organization, field))
+        if key in self.claimed:
+            holder = self.claimed[key]
+            return holder is not None and holder is not organization
+        holder_pk = self.taken.get(key)
+        return holder_pk is not None and holder_pk != organization.pk
+
+    def plan_aliases(self, organization, aliases) -> tuple[list, list]:
+        """The aliases to delete and to add so that the organization has ``aliases``."""
         current = {
-            (alias.name, alias.kind, alias.language): alias for alias in organization.names.all()
+            (alias.name, alias.kind, alias.language): alias
+            for alias in self.names.aliases_of(organization)
         }
         if set(current) == aliases:
-            return False
-        for key, alias in current.items():
-            if key not in aliases:
-                alias.delete()
-        for name, kind, language in aliases - set(current):
+            return [], []
+        deleted = [alias for key, alias in current.items() if key not in aliases]
+        names = {alias.name for key, alias in current.items() if key in aliases}
+        unique = _constraint(OrganizationName, "name")
+        added = []
+        for name, kind, language in sorted(aliases - set(current)):
             alias = OrganizationName(
                 organization=organization, name=name, kind=kind, language=language
             )
-            alias.full_clean()
-            alias.save()
-        return True
-
-    def set_parent(self, organization, name: str) -> bool:
-        if not name:
-            changed = organization.parent_id is not None
-            organization.parent = None
-        else:
+            # alias.full_clean(), its one uniqueness rule checked against the other aliases.
+            errors = {}
             try:
-                parent = organization_by_name(name)
-            except RowError as error:
-                if error.reason != Reason.UNKNOWN_ORGANIZATION:
-                    raise
-                # The parent may be on a later row: look again when every row is in.
-                self.pending_parents.append((self.current_row, organization, name))
-                return False
-            changed = organization.parent_id != parent.pk
-            organization.parent = parent
-        if changed:
-            organization.full_clean()
-            organization.save()
-        return changed
+                alias.clean_fields(exclude={"organization"})
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+            if "name" not in errors and alias.name in names:
+                refused = ValidationError(
+                    unique.get_violation_error_message(), code=unique.violation_error_code
+                )
+                errors = refused.update_error_dict(errors)
+            if errors:
+                raise ValidationError(errors)
+            names.add(alias.name)
+            added.append(alias)
+        return deleted, added
+
+    def plan_parent(self, organization, name: str):
+        """The parent the row gives (an organization, or None for none), or () when it is
+        the same as now or waits for a later row."""
+        if not name:
+            return None if self.parent(organization) is not None else ()
+        try:
+            parent = self.names.get(name)
+        except RowError as error:
+            if error.reason != Reason.UNKNOWN_ORGANIZATION:
+                raise
+            # The parent may be on a later row: look again when every row is in.
+            self.pending_parents.append((self.current_row, organization, name))
+            return ()
+        if parent is self.parent(organization):
+            return ()
+        self.check_ancestry(organization, parent)
+        return parent
+
+    def parent(self, organization: Organization) -> Organization | int | None:
+        """The organization's parent as the import knows it: an organization it has read or
+        created, or the id of one it has not read."""
+        if id(organization) in self.links:
+            return self.links[id(organization)]
+        if organization.parent_id is None:
+            return None
+        return self.names.by_pk.get(organization.parent_id, organization.parent_id)
+
+    def check_ancestry(self, organization: Organization, parent: Organization) -> None:
+        """Organization.clean's rule, followed through what the import has read and linked."""
+        ancestor: Organization | int | None = parent
+        seen = set()
+        while ancestor is not None and id(ancestor) not in seen:
+            if ancestor is organization:
+                raise ancestry_error()
+            seen.add(id(ancestor))
+            if isinstance(ancestor, int):
+                above = self.parent_of.get(ancestor)
+                ancestor = self.names.by_pk.get(above, above) if above is not None else None
+            else:
+                ancestor = self.parent(ancestor)
+
+    # Writing a chunk ---------------------------------------------------------------------
+
+    def write(self, rows: list[QueuedRow]) -> None:
+        now = timezone.now()
+        entries = [row.writes for row in rows]
+        for entry in entries:
+            organization = entry["organization"]
+            entry["created"] = organization.pk is None
+            if entry["created"] or entry["reindex"]:
+                aliases = self.names.aliases_of(organization)
+                organization.index_names([alias.name for alias in aliases])
+        # New organizations whose parent is new too come after it, so that each is created
+        # with its parent (a generation of the chunk's families at a time).
+        waiting = [entry for entry in entries if entry["created"]]
+        while waiting:
+            ready = [entry for entry in waiting if self.parent_is_saved(entry["organization"])]
+            ready = ready or waiting  # never, as no organization is its own ancestor
+            for entry in ready:
+                self.link(entry["organization"])
+            created = [entry["organization"] for entry in ready]
+            bulk_create(created)
+            history_copy(created, "+")
+            waiting = [entry for entry in waiting if entry["organization"].pk is None]
+        updated = [entry for entry in entries if not entry["created"] and entry["fields"]]
+        if updated:
+            for entry in updated:
+                self.link(entry["organization"])
+                entry["organization"].updated = now
+            # The union of the rows' changed fields: the others are written as they are.
+            fields = {"updated"}.union(*(entry["fields"] for entry in updated))
+            if any(entry["reindex"] for entry in updated):
+                fields |= {"search_names", "search_grams"}
+            organizations = [entry["organization"] for entry in updated]
+            bulk_update(organizations, sorted(fields))
+            history_copy(organizations, "~")
+            self.leave_redirects(organizations)
+        # Only the aliases changed: the organization's history has nothing new to say.
+        reindexed = [
+            entry["organization"]
+            for entry in entries
+            if not entry["created"] and not entry["fields"] and entry["reindex"]
+        ]
+        for organization in reindexed:
+            organization.updated = now
+        if reindexed:
+            bulk_update(reindexed, ["search_names", "search_grams", "updated"])
+        # No signals: the search columns are written above, the mentions when committing.
+        bulk_delete_with_history([alias for entry in entries for alias in entry["deleted"]])
+        added = [alias for entry in entries for alias in entry["added"]]
+        if added:
+            bulk_create(added)
+            history_copy(added, "+")
+        for entry in entries:
+            organization = entry["organization"]
+            organization._loaded_slug = organization.slug
+            self.names.add(organization, self.names.aliases_of(organization))
+            self.links.pop(id(organization), None)
+            if entry["reindex"] or entry["created"]:
+                self.renamed[organization.pk] = organization
+
+    def parent_is_saved(self, organization: Organization) -> bool:
+        parent = self.links.get(id(organization))
+        return parent is None or parent.pk is not None
+
+    def link(self, organization: Organization) -> None:
+        """Give the organization the parent the import decided on, if it decided one (but
+        not a parent whose own row the database refused: nothing is saved then anyway)."""
+        if id(organization) in self.links:
+            parent = self.links[id(organization)]
+            if parent is None or parent.pk is not None:
+                organization.parent = parent
+
+    def leave_redirects(self, organizations: list[Organization]) -> None:
+        """What Organization.save does when the slug changes: the old address redirects."""
+        redirects: dict[str, Organization | None] = {}
+        for organization in organizations:
+            old_slug = getattr(organization, "_loaded_slug", None)
+            if old_slug and old_slug != organization.slug:
+                redirects[old_slug] = organization
+                redirects[organization.slug] = None
+        if redirects:
+            OrganizationRedirect.objects.filter(old_slug__in=list(redirects)).delete()
+            OrganizationRedirect.objects.bulk_create(
+                [
+                    OrganizationRedirect(old_slug=old_slug, organization=organization)
+                    for old_slug, organization in redirects.items()
+                    if organization is not None
+                ]
+            )
+
+    def unwrite(self, rows):
+        for row in rows:
+            organization = row.writes["organization"]
+            if row.writes.get("created"):
+                organization.pk = None
+                organization._state.adding = True
+            for alias in row.writes["added"]:
+                alias.pk = None
+                alias._state.adding = True
+
+    def forget(self, row):
+        # The organizations read are no longer what the database holds: read them again.
+        self.names = OrganizationNames()
+        self.parent_of = {}
+        self.pending_parents = [
+            pending for pending in self.pending_parents if pending[0] != row.number
+        ]
+        self.links.pop(id(row.writes["organization"]), None)
 
     def finish(self):
         outcomes = {}
+        self.names.load(name for _, _, name in self.pending_parents)
+        self.load_ancestors()
         for number, organization, name in self.pending_parents:
             try:
-                organization.parent = organization_by_name(name)
-                organization.full_clean()
-                organization.save()
+                parent = self.names.get(name)
+                self.check_ancestry(organization, parent)
             except RowError as error:
                 outcomes[number] = error
             except ValidationError as error:
                 outcomes[number] = RowError(*self.explain(error))
             else:
+                self.links[id(organization)] = parent
+                self.current_row = number
+                self.queue(
+                    organization=organization,
+                    fields={"parent"},
+                    deleted=[],
+                    added=[],
+                    reindex=False,
+                )
                 outcomes[number] = "updated"
+        self.flush()
+        for number in outcomes:
+            if self.report_rows[number].outcome == "error":
+                outcomes[number] = RowError(
+                    self.report_rows[number].reason, self.report_rows[number].detail
+                )
         return outcomes
+
+    def committing(self):
+        if self.renamed:
+            names_imported.send(sender=Organization, organizations=list(self.renamed.values()))
 
 
 def organizations_import(
-    *, data: bytes, commit: bool, ignore_ids: bool = False, publish: bool = True
+    *,
+    data: bytes,
+    commit: bool,
+    ignore_ids: bool = False,
+    publish: bool = True,
+    progress=None,
 ) -> ImportReport:
     """Import organizations.csv; a dry run unless ``commit``, and all-or-nothing when it is.
 
     With ``ignore_ids`` every row creates a record: for another database's export. New
-    organizations are drafts unless ``publish``.
+    organizations are drafts unless ``publish``. ``progress(rows_done, rows_total)`` is
+    called before the first chunk of rows and after each.
     """
     importer = OrganizationImporter(publish=publish)
-    return importer.run(data, commit=commit, ignore_ids=ignore_ids)
+    return importer.run(data, commit=commit, ignore_ids=ignore_ids, progress=progress)

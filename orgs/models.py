@@ -111,6 +111,11 @@ class OrganizationQuerySet(ReviewedQuerySet):
         )
 
 
+def ancestry_error() -> ValidationError:
+    """The refusal of a parent that is the organization itself or one of its descendants."""
+    return ValidationError({"parent": _("An organization cannot be its own ancestor.")})
+
+
 class AmbiguousName(Exception):
     """Several organizations are known by one name: ``slugs`` says which."""
 
@@ -272,7 +277,7 @@ class Organization(BilingualNamed, ReviewedModel, TimestampedModel):
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": _("An organization cannot be its own ancestor.")})
+                raise ancestry_error()
             ancestor = ancestor.parent
 
     def index_names(self, alias_names):

@@ -9,6 +9,7 @@ a query's grams; ``icontains`` on their ``search_names`` keeps exactly those con
 query, as the plain search over each name and alias would.
 """
 
+import functools
 import re
 
 from django.db import models
@@ -23,13 +24,17 @@ def _fold(char: str) -> str:
     return upper if len(upper) == 1 else char
 
 
+@functools.cache
 def _token(gram: str) -> str:
-    # Code points in hex: a token never holds the space that separates tokens.
+    # Code points in hex: a token never holds the space that separates tokens. Remembered:
+    # the directory's names share few thousand grams, and an import computes many names'.
     return "-".join(f"{ord(char):x}" for char in gram)
 
 
 def _grams(text: str) -> set[str]:
-    folded = "".join(_fold(char) for char in text)
+    folded = text.upper()
+    if len(folded) != len(text):  # a character upper-cased into two: see _fold
+        folded = "".join(_fold(char) for char in text)
     return {*folded, *(folded[i : i + 2] for i in range(len(folded) - 1))}
 
 

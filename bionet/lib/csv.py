@@ -3,13 +3,16 @@ CSV shared by every export and import.
 
 Out: Excel-ready files streamed row by row (UTF-8 with a byte-order mark so Excel shows Hangul,
 RFC 4180 quoting from the csv module, formula-like text neutralized). In: a strict reader for
-uploaded files, and a runner that imports every row inside one transaction and reports each
-row's outcome, saving nothing unless every row is valid and the caller asked to commit.
+uploaded files, and a runner that imports every row inside one transaction, a chunk of rows
+at a time (lookups and writes in bulk), and reports each row's outcome, saving nothing unless
+every row is valid and the caller asked to commit.
 """
 
 import csv
+import functools
 import io
 import re
+import string
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ from itertools import islice
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +31,8 @@ BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Rows fetched (and prefetched for) at a time: bounds both memory and queries per row.
 CHUNK_SIZE = 2000
+# Rows an import looks up and writes at a time: its queries grow with the chunks, not the rows.
+IMPORT_CHUNK_SIZE = 500
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 LIST_SEPARATOR = "; "
 ASCII_DIGITS = re.compile(r"[0-9]+")
@@ -96,6 +101,24 @@ def csv_response(columns: list[Column], rows: Iterable, *, name: str) -> Streami
 
 def join(items: Iterable[str]) -> str:
     return LIST_SEPARATOR.join(items)
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def iexact_key(value: str) -> str:
+    """``value`` as the database compares it for ``__iexact`` and ``Lower()``: PostgreSQL
+    folds the case of every letter, SQLite of the ASCII letters only. Names read in one
+    query are then matched in Python exactly as a query per name would match them."""
+    if _folds_ascii_only():
+        return value.translate(_ASCII_LOWER)
+    return value.lower()
+
+
+@functools.cache
+def _folds_ascii_only() -> bool:
+    # Asked once: the connection's vendor is looked up through a thread-local each time.
+    return connection.vendor == "sqlite"
 
 
 def split(cell: str) -> list[str]:
@@ -254,7 +277,15 @@ class ImportReport:
 
 
 class CsvImporter:
-    """Imports rows one at a time; subclasses say how one row becomes a record.
+    """Imports rows a chunk at a time; subclasses say how one row becomes a record.
+
+    For each chunk of ``chunk_size`` rows, ``prepare`` reads at once what the rows will look
+    up (the records their ids name, organizations by name ...), ``import_row`` checks each
+    row against that and queues what it would write, and ``write`` saves the queued rows in
+    bulk. Queries therefore grow with the number of chunks, not of rows. A refused row
+    queues nothing; a row the database refuses when written (a record someone else saved
+    meanwhile) is reported as a duplicate, and the other rows of its chunk are written one by
+    one.
 
     Records a row creates are published when the importer may publish them (``publish``),
     drafts for a curator to review otherwise; updated records keep their review status.
@@ -262,14 +293,35 @@ class CsvImporter:
 
     required_columns: tuple[str, ...] = ()
     model: type[models.Model]
+    chunk_size = IMPORT_CHUNK_SIZE
 
     def __init__(self, *, publish: bool = True):
         self.publish = publish
+        self.seen_ids: dict[int, int] = {}
+        self.records: dict[int, models.Model] = {}
+        self.queued: list[QueuedRow] = []
+        self.current_row = 0
 
     def new_record(self):
         """An empty record of the importer's model, published or drafted as it may."""
         status = self.model.ReviewStatus
         return self.model(review_status=status.PUBLISHED if self.publish else status.DRAFT)
+
+    def ids_of(self, rows: list[dict[str, str]]) -> set[int]:
+        """The ids the rows give (an id that cannot be read is the row's own error later)."""
+        ids = set()
+        for values in rows:
+            try:
+                record_id = parse_id(values.get("id", ""))
+            except RowError:
+                continue
+            if record_id is not None:
+                ids.add(record_id)
+        return ids
+
+    def load_records(self, ids: set[int]) -> dict[int, models.Model]:
+        """The records ``ids`` name, with what updating them needs: one chunk's worth."""
+        return self.model._default_manager.in_bulk(ids)
 
     def record_to_update(self, record_id: int):
         """The record a row's id names; each id may appear on one row only."""
@@ -280,63 +332,126 @@ class CsvImporter:
                 % {"id": record_id, "row": self.seen_ids[record_id]},
             )
         self.seen_ids[record_id] = self.current_row
-        record = self.model._default_manager.filter(pk=record_id).first()
+        record = self.records.get(record_id)
         if record is None:
             raise RowError(Reason.UNKNOWN_ID, str(record_id))
         return record
 
+    def prepare(self, rows: list[dict[str, str]]) -> None:
+        """Read what a chunk's rows will look up, in a few queries for all of them."""
+        self.records = self.load_records(self.ids_of(rows))
+
     def import_row(self, values: dict[str, str]) -> tuple[str, str]:
-        """Create or update one record; return its outcome and a label for it."""
+        """Check one row and queue its writes (``queue``); return its outcome and a label."""
         raise NotImplementedError
+
+    def queue(self, **writes) -> None:
+        """Queue the current row's writes, saved with its chunk's by ``write``."""
+        self.queued.append(QueuedRow(self.current_row, writes))
+
+    def write(self, rows: list["QueuedRow"]) -> None:
+        """Save the queued rows' records, in bulk."""
+        raise NotImplementedError
+
+    def unwrite(self, rows: list["QueuedRow"]) -> None:
+        """Undo in memory what a ``write`` rolled back had done (ids given to new records)."""
+
+    def forget(self, row: "QueuedRow") -> None:
+        """Forget a queued row the database refused: later rows must not find its records."""
+
+    def flush(self) -> None:
+        """Write the rows queued so far (done after each chunk, and before a row that needs
+        the id of a record an earlier row of its chunk creates)."""
+        rows, self.queued = self.queued, []
+        self._write(rows)
+
+    def _write(self, rows: list["QueuedRow"]) -> None:
+        if not rows:
+            return
+        try:
+            with transaction.atomic():
+                self.write(rows)
+        except IntegrityError as error:
+            self.unwrite(rows)
+            if len(rows) > 1:
+                for row in rows:
+                    self._write([row])
+                return
+            outcome = self.report_rows[rows[0].number]
+            outcome.outcome, outcome.reason = "error", Reason.DUPLICATE
+            outcome.detail = integrity_error_detail(error, self.model)
+            self.forget(rows[0])
 
     def finish(self) -> dict[int, RowError | str]:
         """Work left until every row is in (e.g. links to later rows): outcomes by row."""
         return {}
 
-    def run(self, data: bytes, *, commit: bool, ignore_ids: bool = False) -> ImportReport:
+    def committing(self) -> None:
+        """Work done once, after every row, when the import is to be saved."""
+
+    def start(self, rows: list[ParsedRow]) -> None:
+        """Work done once, before the first row is looked at (inside the transaction)."""
+
+    def run(
+        self,
+        data: bytes,
+        *,
+        commit: bool,
+        ignore_ids: bool = False,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> ImportReport:
+        """Import ``data`` in one transaction, saved only if ``commit`` and every row is
+        valid. ``progress(rows_done, rows_total)`` is called inside the transaction before
+        the first chunk and after each one."""
         rows = read_csv(data, required=self.required_columns)
-        self.seen_ids: dict[int, int] = {}
         if ignore_ids:
             for row in rows:
                 row.values.pop("id", None)
         report = ImportReport()
+        self.report_rows: dict[int, RowOutcome] = {}
         with transaction.atomic():
-            self.current_row = 0
-            for row in rows:
-                self.current_row = row.number
-                if row.error:
-                    report.rows.append(
-                        RowOutcome(row.number, "error", "", Reason.MALFORMED_ROW, row.error)
-                    )
-                    continue
-                try:
-                    # A savepoint per row: one failure must not spoil the dry run of the rest.
-                    with transaction.atomic():
-                        outcome, label = self.import_row(row.values)
-                except RowError as error:
-                    report.rows.append(
-                        RowOutcome(row.number, "error", _label(row), error.reason, error.detail)
-                    )
-                except ValidationError as error:
-                    reason, detail = self.explain(error)
-                    report.rows.append(RowOutcome(row.number, "error", _label(row), reason, detail))
-                except IntegrityError as error:
-                    report.rows.append(
-                        RowOutcome(row.number, "error", _label(row), Reason.DUPLICATE, str(error))
-                    )
-                else:
-                    report.rows.append(RowOutcome(row.number, outcome, label))
-            by_number = {row.number: row for row in report.rows}
+            if progress is not None:
+                progress(0, len(rows))
+            self.start(rows)
+            done = 0
+            for chunk in chunked(rows, self.chunk_size):
+                self.prepare([row.values for row in chunk if not row.error])
+                for row in chunk:
+                    self.current_row = row.number
+                    if row.error:
+                        outcome = RowOutcome(
+                            row.number, "error", "", Reason.MALFORMED_ROW, row.error
+                        )
+                    else:
+                        outcome = self._import_row(row)
+                    report.rows.append(outcome)
+                    self.report_rows[row.number] = outcome
+                self.flush()
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(rows))
             for number, result in self.finish().items():
-                row = by_number[number]
+                row = self.report_rows[number]
                 if isinstance(result, RowError):
                     row.outcome, row.reason, row.detail = "error", result.reason, result.detail
                 elif row.outcome == "unchanged":
                     row.outcome = result
             report.committed = commit and not report.errors
-            if not report.committed:
+            if report.committed:
+                self.committing()
+            else:
                 transaction.set_rollback(True)
         return report
+
+    def _import_row(self, row: ParsedRow) -> RowOutcome:
+        try:
+            outcome, label = self.import_row(row.values)
+        except RowError as error:
+            return RowOutcome(row.number, "error", _label(row), error.reason, error.detail)
+        except ValidationError as error:
+            reason, detail = self.explain(error)
+            return RowOutcome(row.number, "error", _label(row), reason, detail)
+        return RowOutcome(row.number, outcome, label)
 
     def explain(self, error: ValidationError) -> tuple[str, str]:
         """Name the reason a record was refused: duplicate, missing value, bad date ..."""
@@ -362,6 +477,43 @@ class CsvImporter:
                     reasons.append(Reason.INVALID_VALUE)
                 details.append(message if name == NON_FIELD_ERRORS else f"{name}: {message}")
         return reasons[0], "; ".join(details)
+
+
+@dataclass
+class QueuedRow:
+    """What one row will write, kept until its chunk is written."""
+
+    number: int
+    writes: dict[str, Any]
+
+
+def integrity_error_detail(error: IntegrityError, model: type[models.Model]) -> str:
+    """What a uniqueness rule of ``model`` the database enforced says, in the words
+    ``full_clean`` uses for it ("Organization with this Slug already exists."), when the
+    database's message names one; otherwise the database's message."""
+    text = str(error)
+    cause = getattr(error.__cause__, "diag", None)
+    named = getattr(cause, "constraint_name", None) or ""
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.name in (named, text):
+            return str(constraint.violation_error_message)
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            columns = [model._meta.get_field(name).column for name in constraint.fields]
+            if _names_columns(text, model._meta.db_table, columns):
+                return str(constraint.violation_error_message)
+    for unique in model._meta.fields:
+        named_here = _names_columns(text, model._meta.db_table, [unique.column])
+        if unique.unique and not unique.primary_key and named_here:
+            return " ".join(model().unique_error_message(model, [unique.name]).messages)
+    return text
+
+
+def _names_columns(text: str, table: str, columns: list[str]) -> bool:
+    # SQLite: "UNIQUE constraint failed: orgs_organization.slug"; PostgreSQL: "... DETAIL:
+    # Key (slug)=(khidi) already exists."
+    sqlite = ", ".join(f"{table}.{column}" for column in columns)
+    return text.endswith(f"failed: {sqlite}") or f"Key ({', '.join(columns)})=" in text
 
 
 def _label(row: ParsedRow) -> str:
