@@ -7,11 +7,12 @@ changed organizations, aliases and their history are written in bulk.
 """
 
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.dispatch import Signal
@@ -57,6 +58,42 @@ ALIAS_KINDS = frozenset(OrganizationName.Kind.values)
 # or changed, with ``organizations``: written in bulk, they sent no post_save of their own.
 # news refreshes the mentions those names may change (news.signals).
 names_imported = Signal()
+
+# Two imports at once could each find a name free and both create it (issue 17: same Korean
+# name, two slugs). An import holds, until its transaction ends, a PostgreSQL advisory lock
+# for every name its new rows bring (Korean and English names, slug, aliases), taken in one
+# statement in ascending order before it looks any name up: a second import bringing one of
+# those names waits for the first to commit, then finds its organization and refuses the row
+# as a duplicate. Names are hashed into NAME_LOCKS locks (PostgreSQL's lock table holds 64 per
+# connection by default, so a lock per name of a 20,000-row file would not fit); two names
+# sharing a lock only make two imports wait for each other. The two-key form keeps these
+# locks apart from any other use of advisory locks (NAME_LOCK_SPACE). Why not a unique
+# constraint on the Korean name: the directory has no such rule (the admin saves two
+# organizations of one name, and the import refuses a name matching any name of another,
+# English names and aliases included). On SQLite, which lets one transaction write at a time,
+# a second import cannot write until the first has ended.
+NAME_LOCK_SPACE = 17
+NAME_LOCKS = 1024
+
+
+def lock_names(names: Iterable[str]) -> None:
+    """Hold the advisory locks of ``names`` until the transaction ends (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(
+        {
+            zlib.crc32(iexact_key(normalize(name).strip()).encode()) % NAME_LOCKS
+            for name in names
+            if name.strip()
+        }
+    )
+    if keys:
+        with connection.cursor() as cursor:
+            # unnest() yields the keys in the array's order, so every import locks in one order.
+            cursor.execute(
+                "SELECT count(pg_advisory_xact_lock(%s, key)) FROM unnest(%s::integer[]) AS key",
+                [NAME_LOCK_SPACE, keys],
+            )
 
 
 class OrganizationNames:
@@ -205,6 +242,18 @@ class OrganizationImporter(CsvImporter):
         self.renamed: dict[int, Organization] = {}
 
     # Reading a chunk ---------------------------------------------------------------------
+
+    def start(self, rows):
+        if connection.vendor != "postgresql":
+            return  # see lock_names
+        names = []
+        for row in rows:
+            if row.error or row.values.get("id"):
+                continue
+            values = row.values
+            names += [values.get("name_ko", ""), values.get("name_en", ""), values.get("slug", "")]
+            names += [name for name, _, _ in parse_aliases(values.get("aliases", ""))]
+        lock_names(names)
 
     def load_records(self, ids):
         return self.names.load_ids(ids)

@@ -1,14 +1,18 @@
 """The organization import a chunk of rows at a time: the same outcomes as row by row, a number
-of queries that does not grow with the rows, history and mentions kept."""
+of queries that does not grow with the rows, history and mentions kept, and two imports at
+once never creating one organization twice."""
+
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bionet.lib.csv import CsvImporter
 from news.models import NewsMention
+from orgs import imports
 from orgs.imports import OrganizationImporter, organizations_import
 from orgs.models import Organization, OrganizationName, OrganizationRedirect
 from tests.csv_helpers import csv_bytes
@@ -265,3 +269,56 @@ def test_progress_is_told_before_the_first_chunk_and_after_each(monkeypatch):
     data = csv_bytes(HEADER, *many_rows(5))
     organizations_import(data=data, commit=True, progress=lambda *args: calls.append(args))
     assert calls == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+# Two imports at once ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="names are locked on PostgreSQL")
+def test_an_import_locks_the_names_of_its_new_rows_before_looking_any_up(monkeypatch):
+    locked = []
+    monkeypatch.setattr(imports, "lock_names", lambda names: locked.append(sorted(names)))
+    khidi = OrganizationFactory(slug="khidi")
+    data = csv_bytes(
+        HEADER,
+        row("snuh", "서울대학교병원", name_en="SNUH", aliases="서울대병원 (short, ko)"),
+        row("khidi", "다른이름", id=khidi.pk),
+    )
+    organizations_import(data=data, commit=True)
+    # The new row's names only: an update's are not checked for duplicates.
+    assert locked == [["SNUH", "snuh", "서울대병원", "서울대학교병원"]]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite lets one transaction write at a time"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_at_once_create_one_organization_and_refuse_the_other():
+    """Two real transactions on two connections, both inside their import before either
+    looks the name up: without the lock both find it free and both create it."""
+    both_started = threading.Barrier(2, timeout=30)
+    reports, failures = {}, []
+
+    def run(slug):
+        try:
+            data = csv_bytes(HEADER, row(slug, "한국보건산업진흥원", kind="public_agency"))
+            reports[slug] = organizations_import(
+                data=data, commit=True, progress=lambda done, total: done or both_started.wait()
+            )
+        except Exception as error:  # reported below: a thread's exception is otherwise lost
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(slug,)) for slug in ("khidi", "khidi-2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert Organization.objects.filter(name_ko="한국보건산업진흥원").count() == 1
+    saved = Organization.objects.get(name_ko="한국보건산업진흥원").slug
+    refused = reports["khidi-2" if saved == "khidi" else "khidi"]
+    assert [(row.outcome, str(row.reason)) for row in refused.rows] == [("error", "duplicate")]
+    assert refused.rows[0].detail == f"한국보건산업진흥원 is already in the directory ({saved})"
+    assert reports[saved].committed
