@@ -46,7 +46,6 @@ from pages import (  # noqa: E402
     HOST,
     PAGES,
     THROUGHPUT_MIX,
-    Client,
     free_port,
     postgres,
     stop,
@@ -161,8 +160,9 @@ def median(values: list[float]) -> float:
 def measure(args, work: Path) -> dict:
     base_url = os.environ["DATABASE_URL"]
     database = f"bionet_serving_{args.orgs}"
-    postgres(base_url, f"DROP DATABASE IF EXISTS {database}")
-    postgres(base_url, f"CREATE DATABASE {database}")
+    if not args.reuse_database:
+        postgres(base_url, f"DROP DATABASE IF EXISTS {database}")
+        postgres(base_url, f"CREATE DATABASE {database}")
     database_url = with_database(base_url, database)
     port = free_port()
     env = os.environ | {
@@ -186,6 +186,8 @@ def measure(args, work: Path) -> dict:
         "PYTHON": sys.executable,
     }
     run = {"orgs": args.orgs, "agreements": args.orgs * 10}
+    if args.reuse_database:
+        return measure_served(args, work, env, database_url, base_url, database, run)
     manage(env, "migrate", "--no-input")
     started = time.perf_counter()
     manage(
@@ -204,6 +206,11 @@ def measure(args, work: Path) -> dict:
     started = time.perf_counter()
     manage(env, "analyse_network")
     run["analyse_s"] = round(time.perf_counter() - started, 1)
+    return measure_served(args, work, env, database_url, base_url, database, run)
+
+
+def measure_served(args, work, env, database_url, base_url, database, run) -> dict:
+    port = int(env["PORT"])
     chosen = targets(env)
     paths = {name: template.format(**chosen) for name, _label, template in PAGES}
     mix = [paths[name] for name in THROUGHPUT_MIX]
@@ -236,11 +243,15 @@ def measure(args, work: Path) -> dict:
         run["cold"] = {
             name: {"ms": cold[name], "before_ms": before.get(name)} for name in THROUGHPUT_MIX
         }
+        if args.cold_only:
+            return run
 
-        # 1. The browsing mix, every page served once by each worker first.
-        for _ in range(4):
+        # 1. The browsing mix, every page served first by each worker as wrk asks for it
+        # (compressed): a new connection each time, so that both workers get each page.
+        for _ in range(10):
             for path in mix:
-                Client(port).ok(path)
+                status, _, _ = timed_get(port, path, {"Accept-Encoding": "gzip"})
+                assert status == 200, (path, status)
         run["cached_mix"] = wrk(
             port, mix, args.seconds, ["Accept-Encoding: gzip", "Accept-Language: ko"], work
         )
@@ -294,7 +305,7 @@ def measure(args, work: Path) -> dict:
         run["server_errors"] = len(errors)
     finally:
         stop(server)
-        if not args.keep_database:
+        if not (args.keep_database or args.reuse_database):
             postgres(base_url, f"DROP DATABASE IF EXISTS {database}")
     return run
 
@@ -309,7 +320,7 @@ def markdown(run: dict) -> str:
         f"PostgreSQL 15, `scripts/serve_production.sh` (gunicorn 2 workers × 4 threads, debug "
         f"off, the task worker beside it), wrk with {CONNECTIONS} connections on the same "
         f"2-core machine; load average {run['load_average']:.1f} when serving started. "
-        f"Generation took {run['generate_s']} s, `analyse_network` {run['analyse_s']} s. "
+        f"Generation took {run.get('generate_s')} s, `analyse_network` {run.get('analyse_s')} s. "
         f"Server tracebacks: {run['server_errors']}.",
         "",
         "## Browsing mix, pages cached",
@@ -359,6 +370,17 @@ def main():
     parser.add_argument("--orgs", type=int, default=100_000, help="organizations (×10 agreements)")
     parser.add_argument("--seconds", type=int, default=30, help="seconds of the browsing mix")
     parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument(
+        "--reuse-database",
+        action="store_true",
+        help="serve the database a --keep-database run left, without generating it",
+    )
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="measure the first request after a write only (e.g. of an earlier commit, "
+        "against a reused database), into serving-cold.json",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL must name a PostgreSQL server: run under .ci/with-postgres.")
@@ -366,6 +388,11 @@ def main():
         run = measure(args, Path(folder))
     run["measured"] = time.strftime("%Y-%m-%d %H:%M")
     RESULTS.mkdir(exist_ok=True)
+    if args.cold_only:
+        out = RESULTS / "serving-cold.json"
+        out.write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n")
+        print(json.dumps(run["cold"], indent=1))
+        return
     (RESULTS / "serving.json").write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n")
     (RESULTS / "serving.md").write_text(markdown(run))
     print(markdown(run))
