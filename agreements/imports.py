@@ -8,6 +8,7 @@ its agreements, parties, citations and their history are written in bulk.
 import datetime
 import re
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -22,6 +23,7 @@ from bionet.lib.csv import (
     QueuedRow,
     Reason,
     RowError,
+    chunked,
     iexact_key,
     parse_id,
     split,
@@ -30,7 +32,7 @@ from bionet.lib.csv import (
 from bionet.lib.text import normalize
 from clusters.models import Cluster
 from orgs.imports import OrganizationNames
-from orgs.models import Organization
+from orgs.models import Organization, OrganizationName
 
 from .exports import AGREEMENT_FIELDS as EXPORTED_FIELDS
 from .models import Agreement, AgreementParty, AgreementSource, NewsItem
@@ -105,6 +107,15 @@ class PartyNames(OrganizationNames):
         super().__init__()
         self.found: dict[str, Organization | RowError] = {}
 
+    def read_aliases(self, pks):
+        # Their names are all a lookup needs.
+        aliases = defaultdict(list)
+        for organization_id, name in OrganizationName.objects.filter(
+            organization__in=pks
+        ).values_list("organization", "name"):
+            aliases[organization_id].append(SimpleNamespace(name=name))
+        return aliases
+
     def get(self, name: str, **options) -> Organization:
         if name not in self.found:
             try:
@@ -145,8 +156,12 @@ class AgreementImporter(CsvImporter):
         )
         return records.in_bulk(ids)
 
-    def prepare(self, rows):
-        super().prepare(rows)
+    def start(self, rows):
+        # What the chunks look up, read for the whole file: a few queries in all.
+        self.load_names([row.values for row in rows if not row.error])
+
+    def load_names(self, rows: list[dict[str, str]]) -> None:
+        """The organizations, clusters and news items the rows name, unless read before."""
         self.organizations.load(name for row in rows for name in party_names(row["parties"]))
         self.load_clusters({normalize(row.get("cluster", "")) for row in rows} - {""})
         references = []
@@ -156,29 +171,31 @@ class AgreementImporter(CsvImporter):
                     references.append(parse_reference(item))
                 except RowError:
                     continue
-        self.load_news_items(references)
+        for batch in chunked(references, 2000):
+            self.load_news_items(batch)
+
+    def prepare(self, rows):
+        super().prepare(rows)
         titles = {row["title"] for row in rows if not row.get("id")}
         self.same = defaultdict(list)
         for agreement in Agreement.objects.filter(title__in=titles).order_by("pk"):
             self.same[(agreement.title, agreement.date)].append(agreement)
 
     def load_clusters(self, names: set[str]) -> None:
-        names -= set(self.clusters)
-        if not names:
-            return
-        folded = {iexact_key(name) for name in names}
-        found = list(
-            Cluster.objects.annotate(key_en=Lower("name_en")).filter(
-                Q(slug__in=names) | Q(name_ko__in=names) | Q(key_en__in=folded)
+        for batch in chunked(sorted(names - set(self.clusters)), 2000):
+            folded = {iexact_key(name) for name in batch}
+            found = list(
+                Cluster.objects.annotate(key_en=Lower("name_en")).filter(
+                    Q(slug__in=batch) | Q(name_ko__in=batch) | Q(key_en__in=folded)
+                )
             )
-        )
-        for name in names:
-            self.clusters[name] = [
-                cluster
-                for cluster in found
-                if name in (cluster.slug, cluster.name_ko)
-                or (cluster.name_en and iexact_key(cluster.name_en) == iexact_key(name))
-            ]
+            for name in batch:
+                self.clusters[name] = [
+                    cluster
+                    for cluster in found
+                    if name in (cluster.slug, cluster.name_ko)
+                    or (cluster.name_en and iexact_key(cluster.name_en) == iexact_key(name))
+                ]
 
     def load_news_items(self, references: list[tuple[str, str, str]]) -> None:
         urls = {url for _, _, url in references if url} - set(self.news_by_url)

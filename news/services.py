@@ -129,21 +129,29 @@ def mentions_refresh_for_names(
     return mentions_refresh(news_items=list(affected.only("pk", "body")))
 
 
-def mentions_refresh_for_organizations(*, organizations: Sequence[Organization]) -> int:
+def mentions_refresh_for_organizations(
+    *,
+    organizations: Sequence[Organization],
+    names: Iterable[str] | None = None,
+    created: Iterable[int] = (),
+) -> int:
     """mentions_refresh_for_names for many organizations at once (an import's): the news
     items that mention any of them, and those whose text holds one of their names.
 
-    The texts are read once whatever the number of names, each searched for all of them
-    with one automaton (a query per name, as for one organization, would read every text
-    once per name). Returns how many mentions are stored for the refreshed items now.
+    ``names`` are all their names and aliases when the caller has them at hand (else they are
+    read); ``created`` the ids of those new to the directory, which nothing mentions yet. The
+    texts are read once whatever the number of names, each searched for all of them with one
+    automaton (a query per name, as for one organization, would read every text once per
+    name). Returns how many mentions are stored for the refreshed items now.
     """
-    pks = [organization.pk for organization in organizations]
-    names = [name for o in organizations for name in (o.name_ko, o.name_en) if name]
+    created = set(created)
     affected: set[int] = set()
-    for batch in _batches(pks, 2000):
-        names += OrganizationName.objects.filter(organization__in=batch).values_list(
-            "name", flat=True
-        )
+    if names is None:
+        names = [name for o in organizations for name in (o.name_ko, o.name_en) if name]
+        for batch in _batches([o.pk for o in organizations], 2000):
+            aliases = OrganizationName.objects.filter(organization__in=batch)
+            names += aliases.values_list("name", flat=True)
+    for batch in _batches([o.pk for o in organizations if o.pk not in created], 2000):
         affected.update(
             NewsMention.objects.filter(organization__in=batch).values_list("news_item", flat=True)
         )

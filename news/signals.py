@@ -25,8 +25,10 @@ def organization_saved(sender, instance, raw=False, **kwargs):
 
 
 @receiver(names_imported, sender=Organization, dispatch_uid="mentions_names_imported")
-def organizations_imported(sender, organizations, **kwargs):
-    services.mentions_refresh_for_organizations(organizations=organizations)
+def organizations_imported(sender, organizations, names, created, **kwargs):
+    services.mentions_refresh_for_organizations(
+        organizations=organizations, names=names, created=created
+    )
 
 
 @receiver(post_save, sender=Cluster, dispatch_uid="mentions_cluster_saved")

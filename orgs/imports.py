@@ -26,6 +26,7 @@ from bionet.lib.csv import (
     QueuedRow,
     Reason,
     RowError,
+    chunked,
     iexact_key,
     parse_id,
     split,
@@ -51,12 +52,15 @@ UNREAD_FIELDS = ("search_names", "search_grams", "description")
 # Organizations of one value each: checked for the chunk at once, as full_clean would.
 UNIQUE_FIELDS = ["slug", "ror_id", "wikidata_qid"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Names looked up in one query (each takes four parameters of SQLite's 32,766).
+NAMES_PER_QUERY = 2000
 # Choices' values, built once: TextChoices.values makes a new list each time it is read.
 ALIAS_KINDS = frozenset(OrganizationName.Kind.values)
 
 # Sent once an import has saved organizations whose names (Korean, English or aliases) are new
-# or changed, with ``organizations``: written in bulk, they sent no post_save of their own.
-# news refreshes the mentions those names may change (news.signals).
+# or changed, with ``organizations``, all their ``names`` and the ids of those ``created``:
+# written in bulk, they sent no post_save of their own. news refreshes the mentions those
+# names may change (news.signals).
 names_imported = Signal()
 
 # Two imports at once could each find a name free and both create it (issue 17: same Korean
@@ -110,21 +114,21 @@ class OrganizationNames:
         self.loaded: set[str] = set()
 
     def load(self, names: Iterable[str]) -> None:
-        """Read the organizations known by any of ``names`` (two queries for all of them)."""
+        """Read the organizations known by any of ``names`` not read before: two queries for
+        each NAMES_PER_QUERY of them."""
         wanted = {normalize(name).strip() for name in names} - self.loaded - {""}
-        if not wanted:
-            return
         self.loaded |= wanted
-        folded = {iexact_key(name) for name in wanted}
-        aliases = OrganizationName.objects.annotate(key=Lower("name")).filter(key__in=folded)
-        self._read(
-            Organization.objects.annotate(key_en=Lower("name_en")).filter(
-                Q(slug__in=wanted)
-                | Q(name_ko__in=wanted)
-                | Q(key_en__in=folded)
-                | Q(pk__in=aliases.values("organization"))
+        for batch in chunked(sorted(wanted), NAMES_PER_QUERY):
+            folded = {iexact_key(name) for name in batch}
+            aliases = OrganizationName.objects.annotate(key=Lower("name")).filter(key__in=folded)
+            self._read(
+                Organization.objects.annotate(key_en=Lower("name_en")).filter(
+                    Q(slug__in=batch)
+                    | Q(name_ko__in=batch)
+                    | Q(key_en__in=folded)
+                    | Q(pk__in=aliases.values("organization"))
+                )
             )
-        )
 
     def load_ids(self, ids: Iterable[int]) -> dict[int, Organization]:
         """The organizations of ``ids`` that exist, read unless read before."""
@@ -135,12 +139,17 @@ class OrganizationNames:
     def _read(self, organizations: models.QuerySet) -> None:
         organizations = organizations.defer(*UNREAD_FIELDS)
         read = [organization for organization in organizations if organization.pk not in self.by_pk]
-        # Not prefetch_related(), which builds a query set for each organization.
-        aliases = defaultdict(list)
-        for alias in OrganizationName.objects.filter(organization__in=[o.pk for o in read]):
-            aliases[alias.organization_id].append(alias)
+        aliases = self.read_aliases([organization.pk for organization in read])
         for organization in read:
             self.add(organization, aliases[organization.pk])
+
+    def read_aliases(self, pks: list[int]) -> dict[int, list]:
+        """The aliases of the organizations ``pks``, by organization (one query: not
+        prefetch_related(), which builds a query set for each organization)."""
+        aliases = defaultdict(list)
+        for alias in OrganizationName.objects.filter(organization__in=pks):
+            aliases[alias.organization_id].append(alias)
+        return aliases
 
     def add(self, organization: Organization, aliases: list[OrganizationName]) -> None:
         """Index ``organization`` under its names and ``aliases`` (again, if it was)."""
@@ -235,42 +244,43 @@ class OrganizationImporter(CsvImporter):
         self.links: dict[int, Organization | None] = {}
         # Parents of organizations the import has not read whole, from the database.
         self.parent_of: dict[int, int | None] = {}
-        # (field, value) of UNIQUE_FIELDS -> its organization's id in the database, for the
-        # chunk's values; and what the chunk's rows have taken (an organization) or freed.
+        # (field, value) of UNIQUE_FIELDS -> its organization's id in the database when the
+        # import started, for the file's values; and what rows have taken since (an
+        # organization) or freed (None).
         self.taken: dict[tuple[str, str], int] = {}
         self.claimed: dict[tuple[str, str], Organization | None] = {}
+        # Organizations whose names are new or changed, and the ids of those created.
         self.renamed: dict[int, Organization] = {}
+        self.created: set[int] = set()
 
     # Reading a chunk ---------------------------------------------------------------------
 
     def start(self, rows):
-        if connection.vendor != "postgresql":
-            return  # see lock_names
-        names = []
-        for row in rows:
-            if row.error or row.values.get("id"):
-                continue
-            values = row.values
-            names += [values.get("name_ko", ""), values.get("name_en", ""), values.get("slug", "")]
-            names += [name for name, _, _ in parse_aliases(values.get("aliases", ""))]
-        lock_names(names)
+        rows = [row.values for row in rows if not row.error]
+        if connection.vendor == "postgresql":  # see lock_names
+            names = []
+            for values in rows:
+                if not values.get("id"):
+                    names += [values.get(name, "") for name in ("name_ko", "name_en", "slug")]
+                    names += [name for name, _, _ in parse_aliases(values.get("aliases", ""))]
+            lock_names(names)
+        # What the chunks look up, read for the whole file: a few queries in all.
+        self.names.load(self.names_looked_up(rows))
+        for batch in chunked(rows, NAMES_PER_QUERY):
+            self.load_taken(batch)
 
-    def load_records(self, ids):
-        return self.names.load_ids(ids)
+    def names_looked_up(self, rows: list[dict[str, str]]) -> list[str]:
+        """New rows' names (refused if taken) and parents' names."""
+        new = [values for values in rows if not values.get("id")]
+        return [
+            *(values.get("name_ko", "") for values in new),
+            *(values.get("name_en", "") for values in new),
+            *(values.get("parent", "") for values in rows),
+        ]
 
-    def prepare(self, rows):
-        super().prepare(rows)
-        self.names.load(
-            [
-                *(row.get("name_ko", "") for row in rows if not row.get("id")),
-                *(row.get("name_en", "") for row in rows if not row.get("id")),
-                *(row.get("parent", "") for row in rows),
-            ]
-        )
-        self.load_ancestors()
+    def load_taken(self, rows: list[dict[str, str]]) -> None:
+        """Which organizations hold the slugs, ROR and Wikidata IDs the rows give."""
         values = {field: {row[field] for row in rows if row.get(field)} for field in UNIQUE_FIELDS}
-        self.taken = {}
-        self.claimed = {}
         found = Organization.objects.filter(
             Q(slug__in=values["slug"])
             | Q(ror_id__in=values["ror_id"])
@@ -280,6 +290,14 @@ class OrganizationImporter(CsvImporter):
             for field, value in zip(UNIQUE_FIELDS, held, strict=True):
                 if value:
                     self.taken[(field, value)] = pk
+
+    def load_records(self, ids):
+        return self.names.load_ids(ids)
+
+    def prepare(self, rows):
+        super().prepare(rows)
+        self.names.load(self.names_looked_up(rows))  # read already, unless forgotten
+        self.load_ancestors()
 
     def load_ancestors(self) -> None:
         """Read the parents of every organization read so far, up to the top of each line:
@@ -537,6 +555,8 @@ class OrganizationImporter(CsvImporter):
             self.links.pop(id(organization), None)
             if entry["reindex"] or entry["created"]:
                 self.renamed[organization.pk] = organization
+            if entry["created"]:
+                self.created.add(organization.pk)
 
     def parent_is_saved(self, organization: Organization) -> bool:
         parent = self.links.get(id(organization))
@@ -585,7 +605,9 @@ class OrganizationImporter(CsvImporter):
         self.pending_parents = [
             pending for pending in self.pending_parents if pending[0] != row.number
         ]
-        self.links.pop(id(row.writes["organization"]), None)
+        organization = row.writes["organization"]
+        self.links.pop(id(organization), None)
+        self.claimed = {key: held for key, held in self.claimed.items() if held is not organization}
 
     def finish(self):
         outcomes = {}
@@ -620,7 +642,22 @@ class OrganizationImporter(CsvImporter):
 
     def committing(self):
         if self.renamed:
-            names_imported.send(sender=Organization, organizations=list(self.renamed.values()))
+            organizations = list(self.renamed.values())
+            names_imported.send(
+                sender=Organization,
+                organizations=organizations,
+                names=[
+                    name
+                    for organization in organizations
+                    for name in (
+                        organization.name_ko,
+                        organization.name_en,
+                        *(alias.name for alias in self.names.aliases_of(organization)),
+                    )
+                    if name
+                ],
+                created=self.created,
+            )
 
 
 def organizations_import(

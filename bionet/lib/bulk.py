@@ -13,7 +13,7 @@ do what receivers would have done.
 
 from functools import partial
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 from simple_history.utils import get_m2m_field_name
 
@@ -27,6 +27,7 @@ IDS_PER_STATEMENT = 900
 def bulk_create(objects: list[models.Model]) -> None:
     """``Model.objects.bulk_create(objects)``: the objects (of one model, not yet saved) are
     inserted and given their ids, a few statements for all."""
+    connection = _connection()
     if not objects:
         return
     model = type(objects[0])
@@ -73,6 +74,7 @@ def bulk_create(objects: list[models.Model]) -> None:
 def bulk_update(objects: list[models.Model], fields: list[str]) -> None:
     """``Model.objects.bulk_update(objects, fields)``: each row's ``fields`` set to the
     object's values (as Django prepares them for the database), a few statements for all."""
+    connection = _connection()
     if not objects:
         return
     opts = type(objects[0])._meta
@@ -105,6 +107,7 @@ def history_copy(objects: list[models.Model], history_type: str) -> None:
     now holds it: created ("+"), changed ("~") or about to be deleted ("-"), by the user of
     the request (simple_history's middleware), with the objects' many-to-many relations
     simple_history records (``m2m_fields``)."""
+    connection = _connection()
     if not objects:
         return
     model = type(objects[0])
@@ -130,10 +133,16 @@ def history_copy(objects: list[models.Model], history_type: str) -> None:
                 _copy_m2m(cursor, history, field, date, batch)
 
 
+def _connection():
+    # The connection itself, not django.db.connection: that proxy looks the thread's
+    # connection up on every use, and a value's preparation uses it several times.
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def _copy_m2m(cursor, history, field, date, ids) -> None:
     """The rows of ``field``'s through table for ``ids``, as the snapshot of the records just
     written (the history records of ``ids`` dated ``date``)."""
-    quote = connection.ops.quote_name
+    quote = _connection().ops.quote_name
     snapshot = getattr(history, field.name).model
     through = field.remote_field.through
     own = through._meta.get_field(get_m2m_field_name(field)).column

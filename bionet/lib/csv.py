@@ -158,9 +158,13 @@ class Reason:
 
 class RowError(Exception):
     def __init__(self, reason, detail=""):
-        super().__init__(f"{reason}: {detail}" if detail else str(reason))
+        super().__init__(reason, detail)
         self.reason = reason
         self.detail = detail
+
+    def __str__(self):
+        # Not built when raised: a lazy reason is translated only when shown.
+        return f"{self.reason}: {self.detail}" if self.detail else str(self.reason)
 
 
 @dataclass
@@ -390,7 +394,8 @@ class CsvImporter:
         """Work done once, after every row, when the import is to be saved."""
 
     def start(self, rows: list[ParsedRow]) -> None:
-        """Work done once, before the first row is looked at (inside the transaction)."""
+        """Work done once, before the first row is looked at (inside the transaction): e.g.
+        what every chunk looks up, read for the whole file in a few queries."""
 
     def run(
         self,

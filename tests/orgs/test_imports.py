@@ -292,7 +292,7 @@ def test_an_import_locks_the_names_of_its_new_rows_before_looking_any_up(monkeyp
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite lets one transaction write at a time"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_imports_at_once_create_one_organization_and_refuse_the_other():
     """Two real transactions on two connections, both inside their import before either
     looks the name up: without the lock both find it free and both create it."""
