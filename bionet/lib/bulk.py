@@ -19,9 +19,13 @@ from simple_history.utils import get_m2m_field_name
 
 from .csv import chunked
 
-# Parameters in one statement: SQLite's limit as Django assumes it.
-MAX_PARAMETERS = 999
+# Parameters in one statement: SQLite's limit as Django assumes it, and PostgreSQL's.
+MAX_PARAMETERS = {"sqlite": 999, "postgresql": 65535}
 IDS_PER_STATEMENT = 900
+
+
+def _max_parameters(connection) -> int:
+    return MAX_PARAMETERS.get(connection.vendor, 999)
 
 
 def bulk_create(objects: list[models.Model]) -> None:
@@ -38,7 +42,7 @@ def bulk_create(objects: list[models.Model]) -> None:
     fields = [field for field in opts.concrete_fields if field is not opts.pk]
     quote = connection.ops.quote_name
     row = f"({', '.join(['%s'] * len(fields))})"
-    size = MAX_PARAMETERS // len(fields)
+    size = _max_parameters(connection) // len(fields)
     for instance in objects:
         # A parent saved in the meantime: its id, as bulk_create() takes it.
         instance._prepare_related_fields_for_save(operation_name="bulk_create")
@@ -81,7 +85,7 @@ def bulk_update(objects: list[models.Model], fields: list[str]) -> None:
     quote = connection.ops.quote_name
     pk = quote(opts.pk.column)
     columns = [opts.get_field(name) for name in fields]
-    size = MAX_PARAMETERS // (2 * len(columns) + 1)
+    size = _max_parameters(connection) // (2 * len(columns) + 1)
     with connection.cursor() as cursor:
         for batch in chunked(objects, size):
             ids = [instance.pk for instance in batch]
