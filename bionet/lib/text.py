@@ -26,12 +26,17 @@ _FULLWIDTH_TO_ASCII = {code: code - 0xFF01 + 0x21 for code in range(0xFF01, 0xFF
     0x3000: 0x20
 }
 
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
 _ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 def normalize(text: str) -> str:
     """``text`` composed (NFC), with full-width ASCII and the ideographic space folded."""
-    return unicodedata.normalize("NFC", text).translate(_FULLWIDTH_TO_ASCII)
+    if text.isascii():
+        return text  # already both: an import normalizes tens of thousands of names
+    text = unicodedata.normalize("NFC", text)
+    return text.translate(_FULLWIDTH_TO_ASCII) if _FULLWIDTH.search(text) else text
 
 
 def ascii_int(value) -> int | None:
