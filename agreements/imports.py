@@ -145,16 +145,23 @@ class AgreementImporter(CsvImporter):
         # News items by URL and by (outlet, title): the first in the news list's order.
         self.news_by_url: dict[str, int | None] = {}
         self.news_by_title: dict[tuple[str, str], int | None] = {}
+        # The parties and citations of the chunk's agreements to update, by agreement.
+        self.parties_of: dict[int, list[AgreementParty]] = defaultdict(list)
+        self.citations_of: dict[int, list[AgreementSource]] = defaultdict(list)
         # (title, date) -> the agreements that have them, for the chunk's new rows.
         self.same: dict[tuple[str, datetime.date | None], list[Agreement]] = {}
 
     # Reading a chunk ---------------------------------------------------------------------
 
     def load_records(self, ids):
-        records = Agreement.objects.select_related("cluster").prefetch_related(
-            "parties", "citations"
-        )
-        return records.in_bulk(ids)
+        """The agreements ``ids`` name, with their parties and citations: three queries (not
+        prefetch_related(), which builds a query set for each agreement)."""
+        self.parties_of, self.citations_of = defaultdict(list), defaultdict(list)
+        for party in AgreementParty.objects.filter(agreement__in=ids):
+            self.parties_of[party.agreement_id].append(party)
+        for citation in AgreementSource.objects.filter(agreement__in=ids):
+            self.citations_of[citation.agreement_id].append(citation)
+        return Agreement.objects.in_bulk(ids)
 
     def start(self, rows):
         # What the chunks look up, read for the whole file: a few queries in all.
@@ -309,14 +316,15 @@ class AgreementImporter(CsvImporter):
         )
 
     def citations(self, agreement: Agreement) -> list[AgreementSource]:
-        return list(agreement.citations.all()) if agreement.pk is not None else []
+        return self.citations_of[agreement.pk] if agreement.pk is not None else []
 
     def plan_parties(self, agreement, parties) -> tuple[list, list]:
         """The parties to delete and to add so that the agreement has ``parties``."""
         current = {}
         if agreement.pk is not None:
             current = {
-                (party.organization_id, party.role): party for party in agreement.parties.all()
+                (party.organization_id, party.role): party
+                for party in self.parties_of[agreement.pk]
             }
         if set(current) == parties:
             return [], []
