@@ -22,11 +22,12 @@ export DJANGO_CACHE_URL="${DJANGO_CACHE_URL:-file://$PWD/var/cache}"
 "$PYTHON" manage.py collectstatic --no-input --verbosity 0
 "$PYTHON" manage.py migrate --no-input --verbosity 0
 
-# The task worker is a process of its own (in production, its own service: docs/deploying.md);
-# here it runs beside gunicorn and stops with it. WORKER=0 leaves it to another machine.
+# The task worker is a process of its own (in production, its own service: docs/settings.md);
+# here it runs beside gunicorn and stops with it, at a lower CPU priority, so that a long
+# analysis yields the processor to visitors' requests. WORKER=0 leaves it to another machine.
 worker=""
 if [ "${WORKER:-1}" = 1 ]; then
-    "$PYTHON" manage.py db_worker --queue-name '*' --no-reload &
+    nice -n 10 "$PYTHON" manage.py db_worker --queue-name '*' --no-reload &
     worker=$!
 fi
 stop() { [ -n "$worker" ] && kill -TERM "$worker" 2>/dev/null; wait 2>/dev/null || true; }
