@@ -103,6 +103,9 @@ class PartyNames(OrganizationNames):
     """The organizations parties are named by, each name looked up once: an agreement
     import changes no organization, and a few organizations are named on many rows."""
 
+    # What naming and checking a party reads (AgreementParty.clean: review and synthetic).
+    fields = ("slug", "name_ko", "name_en", "review_status", "is_synthetic")
+
     def __init__(self):
         super().__init__()
         self.found: dict[str, Organization | RowError] = {}
