@@ -20,7 +20,6 @@ ran, and the unrelated page's latency alone and during the flood.
 import argparse
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -31,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import HOST, free_port, postgres, stop, wait_for, with_database  # noqa: E402
-from serving import bump, manage, timed_get, wrk  # noqa: E402
+from pages import postgres, stop, wait_for, with_database  # noqa: E402
+from serving import bump, manage, production_env, timed_get, wrk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -90,20 +89,8 @@ def measure(args, work: Path) -> dict:
     postgres(base_url, f"DROP DATABASE IF EXISTS {database}")
     postgres(base_url, f"CREATE DATABASE {database}")
     database_url = with_database(base_url, database)
-    port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": database_url,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": f"{HOST},testserver",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_CACHE_URL": f"file://{work / 'cache'}",
-        "PREPARED_FILES_DIR": str(work / "files"),
-        "PORT": str(port),
-        "PYTHON": sys.executable,
-    }
+    env = production_env(work, database_url)
+    port = int(env["PORT"])
     manage(env, "migrate", "--no-input")
     manage(env, "load_directory")
     manage(env, "generate_synthetic", "--orgs", "2000", "--agreements", "20000", "--seed", "7")

@@ -157,15 +157,10 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 2)
 
 
-def measure(args, work: Path) -> dict:
-    base_url = os.environ["DATABASE_URL"]
-    database = f"bionet_serving_{args.orgs}"
-    if not args.reuse_database:
-        postgres(base_url, f"DROP DATABASE IF EXISTS {database}")
-        postgres(base_url, f"CREATE DATABASE {database}")
-    database_url = with_database(base_url, database)
-    port = free_port()
-    env = os.environ | {
+def production_env(work: Path, database_url: str) -> dict:
+    """The environment scripts/serve_production.sh runs with here: debug off, a free port,
+    the cache and prepared files the web processes and the worker share under ``work``."""
+    return os.environ | {
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -175,6 +170,19 @@ def measure(args, work: Path) -> dict:
         "DJANGO_LOG_LEVEL": "WARNING",
         "DJANGO_CACHE_URL": f"file://{work / 'cache'}",
         "PREPARED_FILES_DIR": str(work / "files"),
+        "PORT": str(free_port()),
+        "PYTHON": sys.executable,
+    }
+
+
+def measure(args, work: Path) -> dict:
+    base_url = os.environ["DATABASE_URL"]
+    database = f"bionet_serving_{args.orgs}"
+    if not args.reuse_database:
+        postgres(base_url, f"DROP DATABASE IF EXISTS {database}")
+        postgres(base_url, f"CREATE DATABASE {database}")
+    database_url = with_database(base_url, database)
+    env = production_env(work, database_url) | {
         # One client (this script) asks for everything: no budget or rate limit applies.
         "UNCACHED_WORK_PER_CLIENT": "100000/minute",
         # The script's writes are there to change the version; the whole network's analysis
@@ -182,8 +190,6 @@ def measure(args, work: Path) -> dict:
         # with the pages measured, as a burst of writes would be in production.
         "NETWORK_ANALYSIS_DELAY": "3600",
         "API_RATE_LIMIT": "100000/minute",
-        "PORT": str(port),
-        "PYTHON": sys.executable,
     }
     run = {"orgs": args.orgs, "agreements": args.orgs * 10}
     if args.reuse_database:

@@ -6,6 +6,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from .models import BackgroundTask
+from .services import failure
 
 # Shown once, in Korean and English, as the directory's own record of background work.
 admin.site.unregister(DBTaskResult)
@@ -50,8 +51,7 @@ class BackgroundTaskAdmin(admin.ModelAdmin):
     def error(self, task: BackgroundTask) -> str:
         if task.status != TaskResultStatus.FAILED:
             return ""
-        last_line = task.traceback.strip().splitlines()[-1] if task.traceback else ""
-        return last_line or task.exception_class_path
+        return failure(task.traceback, task.exception_class_path)
 
     @admin.display(description=_("traceback"))
     def formatted_traceback(self, task: BackgroundTask) -> str:

@@ -102,3 +102,10 @@ def report_progress(key: str, done: int, total: int | None) -> None:
 def progress(key: str) -> Progress | None:
     found = cache.get(f"{PREFIX}:progress:{key}")
     return Progress(*found) if found else None
+
+
+def failure(traceback: str, exception_class_path: str = "") -> str:
+    """Why a task failed, in one line: the last line of its traceback (the exception and
+    its message)."""
+    lines = traceback.strip().splitlines()
+    return lines[-1] if lines else exception_class_path

@@ -13,6 +13,7 @@ from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 from simple_history.admin import SimpleHistoryAdmin
 
+from jobs.services import failure
 from orgs.models import Organization
 
 from . import services
@@ -257,7 +258,7 @@ class NewsItemAdmin(SimpleHistoryAdmin):
             else:
                 reasons = [
                     _("The article could not be fetched: %(error)s")
-                    % {"error": result.errors[-1].traceback.strip().splitlines()[-1]}
+                    % {"error": failure(result.errors[-1].traceback)}
                 ]
             return self.action_form_response(
                 request,

@@ -16,6 +16,7 @@ from django_tasks import TaskResultStatus
 from django_tasks.base import Task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
+from jobs.services import failure
 from jobs.services import progress as import_progress
 from jobs.uploads import progress_key, report_from, save_upload
 
@@ -181,7 +182,7 @@ class CsvImportAdminMixin:
                 return self.import_response(request, form, None, outcome["file_error"])
             return self.import_response(request, form, report_from(outcome), "")
         if result.status == TaskResultStatus.FAILED:
-            error = result.errors[-1].traceback.strip().splitlines()[-1]
+            error = failure(result.errors[-1].traceback)
             message = _("The import failed: %(error)s. Nothing was saved.") % {"error": error}
             return self.import_response(request, form, None, message)
         task = {
