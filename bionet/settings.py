@@ -41,6 +41,8 @@ data's version, so a stale entry is never shown):
     NETWORK_PARTIES_PER_REQUEST      the largest network (in agreement parties) a page
                                      analyses while the visitor waits (default 5000, about
                                      0.5 s); larger ones are analysed by the task worker
+    NETWORK_ANALYSES_PER_PROCESS     how many of those one process's requests analyse at once
+                                     (default 1); past it, the task worker analyses them
     NETWORK_ANALYSIS_DELAY           seconds the whole network's analysis waits after a write
                                      (default 30), so a burst of writes is analysed once
     UNCACHED_WORK_PER_CLIENT         new analyses, files and path searches a client address
@@ -53,6 +55,9 @@ Pages (httpcache/, see docs/serving.md):
     PAGE_CACHE_SECONDS               how long a rendered page is kept (default a day)
     BIONET_RELEASE                   names the deployment in ETags (default: a digest of the
                                      page sources)
+    PAGE_VERSION_NOTIFICATIONS       on PostgreSQL, keep the data's version in memory, told of
+                                     changes by LISTEN/NOTIFY (default true); false: read it
+                                     for every request
 
 Background tasks (jobs/, run by `manage.py db_worker`):
     PREPARED_FILES_DIR               where tasks write files for download (default var/files)
@@ -350,6 +355,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60, minimum=1)
 # PAGE_STALE_WHILE_REVALIDATE seconds more.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60, minimum=0)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 600, minimum=0)
+# On PostgreSQL each process keeps the pages' version in memory, told of every write by the
+# database (httpcache.watch), instead of reading it for every request.
+PAGE_VERSION_NOTIFICATIONS = env_bool("PAGE_VERSION_NOTIFICATIONS", True)
 # Long work off the request (jobs/): queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A CSV upload of more rows is imported by a task, its page following the import (jobs.uploads).
@@ -370,6 +378,9 @@ NEWS_FETCH_ALLOW_PRIVATE_ADDRESSES = False
 # A network with more parties is analysed by a task, never while a visitor waits (about
 # 0.5 s of work in a request at 5,000 parties).
 NETWORK_PARTIES_PER_REQUEST = env_int("NETWORK_PARTIES_PER_REQUEST", 5_000, minimum=1)
+# How many of those a process's requests analyse at once; more are left to the task worker,
+# so a burst of uncached selections leaves the process's other threads to other pages.
+NETWORK_ANALYSES_PER_PROCESS = env_int("NETWORK_ANALYSES_PER_PROCESS", 1, minimum=1)
 # Seconds the whole network's analysis waits after a write, so a burst is analysed once.
 NETWORK_ANALYSIS_DELAY = env_int("NETWORK_ANALYSIS_DELAY", 30, minimum=0)
 # New networks, network files and paths one client may have computed per period (jobs.budget).

@@ -34,9 +34,10 @@ from django.utils.http import http_date
 from django.utils.translation import get_language_from_path, get_language_from_request
 
 from bionet.middleware import DATABASE_UNAVAILABLE_ERRORS
-from network.cache import DataVersion, analyses_generation, current_data_version
+from network.cache import DataVersion
 
 from .release import release
+from .watch import page_version
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 PUBLIC = "served_by_data_version"
@@ -194,14 +195,6 @@ class PublicPageCacheMiddleware:
         )
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()
         return f"bionet:page:{digest}"
-
-
-def page_version() -> DataVersion:
-    """What a public page is a function of, besides its address and language: the data's
-    version, and how many background analyses have stored results (a page drawn while an
-    analysis was pending is drawn again once it is stored)."""
-    data = current_data_version()
-    return DataVersion(f"{data.tag}:{analyses_generation()}", data.changed)
 
 
 def etag(request, version: DataVersion) -> str:

@@ -37,18 +37,34 @@ def rate() -> tuple[int, int]:
 def spend(request) -> None:
     """Count one piece of uncached work against the request's client; raise OverBudget
     when the client has spent its budget for the current period."""
+    allowed, key, retry_after = _budget(request)
+    cache.add(key, 0, retry_after + 1)
+    try:
+        spent = cache.incr(key)
+    except ValueError:  # expired in between
+        cache.set(key, 1, retry_after + 1)
+        spent = 1
+    if spent > allowed:
+        raise OverBudget(retry_after=retry_after)
+
+
+def ensure_affordable(request) -> None:
+    """Raise OverBudget when the request's client has no budget left, spending none: checked
+    before the cheaper steps that precede uncached work (counting a selection's parties), so
+    that a client past its budget is refused at the cost of a cache lookup."""
+    allowed, key, retry_after = _budget(request)
+    if cache.get(key, 0) >= allowed:
+        raise OverBudget(retry_after=retry_after)
+
+
+def _budget(request) -> tuple[int, str, int]:
+    """(work allowed per period, the client's counter for this period, seconds until the
+    next period)."""
     allowed, period = rate()
     now = time.time()
     window = int(now // period)
     key = f"bionet:budget:{client_ip_address(request)}:{window}"
-    cache.add(key, 0, period + 1)
-    try:
-        spent = cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, period + 1)
-        spent = 1
-    if spent > allowed:
-        raise OverBudget(retry_after=max(1, int((window + 1) * period - now) + 1))
+    return allowed, key, max(1, int((window + 1) * period - now) + 1)
 
 
 def spender(request):

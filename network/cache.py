@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
 
@@ -37,6 +40,10 @@ CACHE_PREFIX = "bionet:network"
 # Bumped whenever a background analysis stores what pages show: a page drawn while an
 # analysis was missing or stale is then drawn again (httpcache keys pages by it).
 GENERATION_KEY = f"{CACHE_PREFIX}:generation"
+# On PostgreSQL every change of the version (the triggers' bump, a stored analysis) is also
+# announced on this channel (NOTIFY), so that a process can keep the version in memory and
+# still learn of a write at once (httpcache.watch). network/migrations/0003 names it too.
+VERSION_CHANNEL = "bionet_data_version"
 
 
 @dataclass(frozen=True)
@@ -54,11 +61,15 @@ def current_data_version() -> DataVersion:
     When the version row is missing (its table was emptied and nothing has been written
     since), every call answers a new version, so nothing is served from a cache.
     """
-    row = NetworkVersion.objects.filter(pk=1).values_list("token", "counter", "changed").first()
-    if row is None:
-        return DataVersion(secrets.token_hex(16), None)
-    token, counter, changed = row
-    return DataVersion(f"{token}:{counter}", changed)
+    return stored_data_version() or DataVersion(secrets.token_hex(16), None)
+
+
+def stored_data_version() -> DataVersion | None:
+    """The version row's version, None when the row is missing."""
+    row = NetworkVersion.objects.filter(pk=1).values_list("token", "counter", "changed")[:1]
+    for token, counter, changed in row:
+        return DataVersion(f"{token}:{counter}", changed)
+    return None
 
 
 def data_version() -> str:
@@ -88,6 +99,15 @@ def bump_analyses_generation() -> None:
             cache.incr(GENERATION_KEY)
         except ValueError:  # expired in between
             cache.set(GENERATION_KEY, 1, None)
+    announce_version_change()
+
+
+def announce_version_change() -> None:
+    """Tell the processes watching the version (PostgreSQL only) that it changed; sent when
+    the current transaction commits, as the triggers' own announcements are."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, '')", [VERSION_CHANNEL])
 
 
 def too_large_to_analyse_now(agreements=None) -> bool:
@@ -127,42 +147,86 @@ def analysed(
     *,
     prepare=None,
     on_miss=None,
+    affordable=None,
 ) -> Analysis:
     """``compute()`` for the data's ``version``, cached; when the network of ``agreements``
     is too large to analyse while a visitor waits, ``prepare()`` queues its analysis (once,
     however many ask) and the latest result computed for ``key`` (by an earlier request, a
-    task or ``manage.py analyse_network``) is answered meanwhile.
+    task or ``manage.py analyse_network``) is answered meanwhile. So is a network small
+    enough while this process's requests already run ``NETWORK_ANALYSES_PER_PROCESS``
+    analyses.
 
-    ``on_miss()`` is called before a computation in the request: the per-client budget,
-    which may refuse it by raising (``prepare`` spends it when it queues new work).
-    Concurrent requests for one missing analysis compute it once (jobs.computed_once).
+    ``affordable()`` is called before the network's parties are counted, ``on_miss()`` before
+    a computation in the request: the per-client budget, checked, then spent, which may
+    refuse either by raising (``prepare`` spends it when it queues new work). Concurrent
+    requests for one missing analysis compute it once (jobs.computed_once).
     """
     key = tuple(key)
     current_key = cache_key(name, (version, *key))
     found = cache.get(current_key)
-    if found is None and _too_large(name, key, version, agreements):
-        latest = cache.get(cache_key(f"{name}:latest", key))
-        if latest is not None and latest[1] == version:
-            return Analysis(latest[0], True, latest[2])
-        if prepare is not None:
-            prepare()
-        if latest is None:
-            return Analysis(None, False, None, preparing=prepare is not None)
-        return Analysis(latest[0], False, latest[2], preparing=prepare is not None)
-    if found is None:
+    if found is not None:
+        return Analysis(found[0], True, found[2])
+    if not _too_large(version, agreements, affordable):
         if on_miss is not None:
             on_miss()
-        found = computed_once(
-            current_key, lambda: store(name, key, version, compute()), timeout=None
-        )
-    return Analysis(found[0], True, found[2])
+        try:
+            found = computed_once(
+                current_key,
+                lambda: store(name, key, version, _in_this_process(compute, wait=not prepare)),
+                timeout=None,
+            )
+        except ProcessBusy:
+            pass  # left to the worker, as a large network is
+        else:
+            return Analysis(found[0], True, found[2])
+    latest = cache.get(cache_key(f"{name}:latest", key))
+    if latest is not None and latest[1] == version:
+        return Analysis(latest[0], True, latest[2])
+    if prepare is not None:
+        prepare()
+    if latest is None:
+        return Analysis(None, False, None, preparing=prepare is not None)
+    return Analysis(latest[0], False, latest[2], preparing=prepare is not None)
 
 
-def _too_large(name: str, key: tuple, version: str, agreements) -> bool:
-    """too_large_to_analyse_now(agreements), remembered for the data's version."""
-    verdict_key = cache_key(f"{name}:too-large", (version, *key))
+def _sql(queryset) -> str:
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return "none"
+    return repr((sql, params))
+
+
+class ProcessBusy(Exception):
+    """This process's requests already run as many analyses as they may."""
+
+
+# An analysis holds the interpreter for up to half a second (NETWORK_PARTIES_PER_REQUEST),
+# slowing every other request of its process; a burst of uncached selections would take all
+# of a process's threads. Past this many at once, the worker analyses them.
+_analyses_in_requests = threading.BoundedSemaphore(settings.NETWORK_ANALYSES_PER_PROCESS)
+
+
+def _in_this_process(compute, *, wait: bool):
+    """``compute()``, once one of this process's analysis slots is free; ProcessBusy when
+    none is and ``wait`` is False."""
+    if not _analyses_in_requests.acquire(blocking=wait):
+        raise ProcessBusy
+    try:
+        return compute()
+    finally:
+        _analyses_in_requests.release()
+
+
+def _too_large(version: str, agreements, affordable=None) -> bool:
+    """too_large_to_analyse_now(agreements), remembered for the data's version: for the
+    agreements selected, whichever page, view or language asks."""
+    selected = "all" if agreements is None else _sql(agreements)
+    verdict_key = cache_key("too-large", (version, selected))
     verdict = cache.get(verdict_key)
     if verdict is None:
+        if affordable is not None:
+            affordable()
         verdict = too_large_to_analyse_now(agreements)
         cache.set(verdict_key, verdict, settings.NETWORK_CACHE_SECONDS)
     return verdict
@@ -235,7 +299,7 @@ def compute_whole_network_ranks() -> Ranks:
 
 
 def network_page(
-    agreements, filters: list, version: str, *, prepare=None, on_miss=None
+    agreements, filters: list, version: str, *, prepare=None, on_miss=None, affordable=None
 ) -> Analysis:
     """What the network page shows for ``agreements``, chosen by the page's ``filters``
     (a sorted list of (name, values) pairs), in the active language."""
@@ -247,6 +311,7 @@ def network_page(
         agreements=agreements,
         prepare=prepare,
         on_miss=on_miss,
+        affordable=affordable,
     )
 
 

@@ -111,7 +111,7 @@ def _clusters(graph: nx.Graph) -> list[dict]:
 
 
 def network_graph(
-    agreements, filters: list, version: str, *, prepare=None, on_miss=None
+    agreements, filters: list, version: str, *, prepare=None, on_miss=None, affordable=None
 ) -> Analysis:
     """The network of ``agreements`` for the interactive view of ``/network/``, chosen by the
     page's ``filters`` (a sorted list of (name, values) pairs), in the active language.
@@ -128,6 +128,7 @@ def network_graph(
         agreements=agreements,
         prepare=prepare,
         on_miss=on_miss,
+        affordable=affordable,
     )
 
 

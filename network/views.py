@@ -23,7 +23,7 @@ from agreements.models import Agreement
 from bionet.lib.csv import invalid_filters_response
 from bionet.lib.filters import bind_filters, refused
 from clusters.models import Cluster
-from jobs.budget import OverBudget, over_budget_response, spender
+from jobs.budget import OverBudget, ensure_affordable, over_budget_response, spender
 from jobs.files import file_response, prepared_file
 from jobs.services import progress
 from network import explore
@@ -119,6 +119,7 @@ def network(request):
         data_version(),
         prepare=lambda: prepare_selection(selection, before_new=spender(request)),
         on_miss=spender(request),
+        affordable=lambda: ensure_affordable(request),
     )
     context.update(
         order=order,
@@ -198,6 +199,7 @@ def network_graph(request):
         data_version(),
         prepare=lambda: prepare_selection(selection, before_new=spender(request)),
         on_miss=spender(request),
+        affordable=lambda: ensure_affordable(request),
     )
     if analysis.value is None:
         response = _graph_response(

@@ -68,6 +68,14 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def page_version_read_per_request(settings):
+    """Tests write inside a transaction that is never committed, so PostgreSQL never announces
+    their writes: each request reads the version itself (tests/httpcache/test_watch.py tests
+    the announcements with committed writes)."""
+    settings.PAGE_VERSION_NOTIFICATIONS = False
+
+
+@pytest.fixture(autouse=True)
 def no_page_copies(settings):
     """Pages are rendered for every request, so a test sees what its view does (its context,
     its queries); tests/httpcache turns the server's copies of pages back on."""

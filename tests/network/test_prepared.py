@@ -3,11 +3,13 @@ once by a task while the page says so and asks again; a client asking for too ma
 is answered 429 with Retry-After, and every other page stays as it was."""
 
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 
 import pytest
 from django.urls import reverse
 
 from jobs.models import BackgroundTask
+from network import cache as network_cache
 from tests.factories import AgreementFactory, AgreementPartyFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,47 @@ def test_a_client_asking_for_too_many_new_networks_gets_429_and_other_pages_stil
     assert len(queued()) == 3
     assert client.get(reverse("orgs:organization_list")).status_code == 200
     assert client.get(reverse("network:network"), {"year_from": 2001}).status_code == 200
+
+
+def test_a_client_past_its_budget_is_refused_before_its_selection_is_counted(
+    client, large, settings, django_assert_max_num_queries
+):
+    settings.UNCACHED_WORK_PER_CLIENT = "1/minute"
+    assert client.get(reverse("network:network"), {"year_from": 2001}).status_code == 200
+    # Only the data's version is read (by the page and by its analysis): the selection's
+    # parties are not counted.
+    with django_assert_max_num_queries(2):
+        refused = client.get(reverse("network:network"), {"year_from": 2002})
+    assert refused.status_code == 429
+
+
+def test_a_small_network_is_left_to_the_worker_while_the_process_analyses_another(
+    client, run_tasks
+):
+    first, second = OrganizationFactory.create_batch(2)
+    agreement = AgreementFactory(kind="mou", date="2024-05-01", date_precision="day")
+    for organization in (first, second):
+        AgreementPartyFactory(agreement=agreement, organization=organization)
+    url = reverse("network:network")
+    with analyses_slots_taken():
+        response = client.get(url)
+    assert "백그라운드에서 분석하고 있습니다" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert queued() == [("network.tasks.analyse_network", "READY")]
+
+    run_tasks()
+
+    assert client.get(url).context["summary"]["organizations"] == 2
+
+
+@contextmanager
+def analyses_slots_taken():
+    """As when other requests of this process are analysing networks."""
+    taken = 0
+    while network_cache._analyses_in_requests.acquire(blocking=False):
+        taken += 1
+    try:
+        yield
+    finally:
+        for _ in range(taken):
+            network_cache._analyses_in_requests.release()

@@ -1,0 +1,134 @@
+"""The pages' version, kept in each process's memory and told of every change (PostgreSQL).
+
+Answering a 304 or a kept page needs only the data's version, yet reading it costs a query
+(and Django's connection health check, another) for every request: most of a 304's time. On
+PostgreSQL the version triggers announce each bump on a channel (network/migrations/0003), as
+do stored background analyses; one thread per process listens there on a connection of its
+own and reads the version again when told, so requests read it from memory.
+
+A version known that way is trusted only while the listening thread keeps confirming it: it
+reads the version again at least every ``REFRESH_SECONDS``, and a version not confirmed for
+``TRUSTED_SECONDS`` (the thread stopped, its connection broke, the database is down) is
+ignored: requests then read the version themselves, as they do on SQLite, and the thread
+starts again. A notification arrives when the writing transaction commits, so a write is
+seen by the next request once the listening thread has read it, within milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import select
+import threading
+import time
+
+from django.conf import settings
+from django.db import connection
+
+from network.cache import VERSION_CHANNEL, DataVersion, analyses_generation, stored_data_version
+
+logger = logging.getLogger(__name__)
+
+REFRESH_SECONDS = 1.0
+TRUSTED_SECONDS = 5.0
+RETRY_SECONDS = 1.0
+
+
+def read_page_version() -> DataVersion | None:
+    """What a public page is a function of, besides its address and language: the data's
+    version, and how many background analyses have stored results (a page drawn while an
+    analysis was pending is drawn again once it is stored). None when the version row is
+    missing."""
+    data = stored_data_version()
+    if data is None:
+        return None
+    return DataVersion(f"{data.tag}:{analyses_generation()}", data.changed)
+
+
+class VersionWatch:
+    """The page version as the listening thread last read it (see the module's docstring)."""
+
+    def __init__(self, *, refresh_seconds=REFRESH_SECONDS, trusted_seconds=TRUSTED_SECONDS):
+        self.refresh_seconds = refresh_seconds
+        self.trusted_seconds = trusted_seconds
+        self._known: tuple[DataVersion | None, float] = (None, 0.0)
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._wake: tuple[int, int] | None = None
+
+    def current(self) -> DataVersion | None:
+        """The version confirmed in the last ``trusted_seconds``, or None."""
+        self._ensure_listening()
+        version, confirmed = self._known
+        if version is None or time.monotonic() - confirmed > self.trusted_seconds:
+            return None
+        return version
+
+    def _ensure_listening(self) -> None:
+        # A forked process (a gunicorn worker) has no thread of its parent's: start its own.
+        thread = self._thread
+        if thread is not None and thread.is_alive() and self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+                return
+            self._known = (None, 0.0)
+            self._stopping.clear()
+            # Written to by stop(): wakes the thread from its wait for a notification. A
+            # pipe of its own, not one a forked process shares with its parent.
+            self._wake = os.pipe()
+            self._pid = os.getpid()
+            self._thread = threading.Thread(
+                target=self._listen_forever, name="bionet-version-watch", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening and close the thread's connection (requests then read the version
+        themselves until the next one starts it again)."""
+        self._stopping.set()
+        if self._thread is not None and self._wake is not None:
+            os.write(self._wake[1], b"x")
+            self._thread.join()
+            for end in self._wake:
+                os.close(end)
+            self._wake = None
+
+    def _listen_forever(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._listen()
+            except Exception:
+                logger.warning("Watching the data version failed; retrying.", exc_info=True)
+                self._stopping.wait(RETRY_SECONDS)
+            self._known = (None, 0.0)
+            connection.close()
+
+    def _listen(self) -> None:
+        # This thread's own connection (Django's connections are per thread); LISTEN before
+        # the first read, so that no change after it goes unannounced.
+        with connection.cursor() as cursor:
+            cursor.execute(f"LISTEN {VERSION_CHANNEL}")
+        raw = connection.connection
+        wake = self._wake[0]
+        while not self._stopping.is_set():
+            self._known = (read_page_version(), time.monotonic())
+            select.select([raw, wake], [], [], self.refresh_seconds)
+            raw.poll()
+            raw.notifies.clear()
+
+
+watch = VersionWatch()
+
+
+def page_version() -> DataVersion:
+    """The page version: from memory where a watch keeps it, else read now. When the version
+    row is missing, a new version for every call, so that nothing is served from a copy."""
+    if settings.PAGE_VERSION_NOTIFICATIONS and connection.vendor == "postgresql":
+        known = watch.current()
+        if known is not None:
+            return known
+    return read_page_version() or DataVersion(secrets.token_hex(16), None)
