@@ -85,3 +85,11 @@ def test_a_renamed_organization_is_found_by_its_new_name_only(db):
 def test_seed_aliases_lead_to_their_organization(seed):
     assert Organization.objects.search("보산진").get().name_ko == "한국보건산업진흥원"
     assert Organization.objects.search("khidi").get().name_ko == "한국보건산업진흥원"
+
+
+@pytest.mark.parametrize("grams", ["", "ac00", 'ac00 ac00-b098 x"y z\\w {a},b NULL'])
+def test_grams_are_read_back_as_they_were_written(db, grams):
+    organization = OrganizationFactory()
+    Organization.objects.filter(pk=organization.pk).update(search_grams=grams)
+    organization.refresh_from_db()
+    assert organization.search_grams == grams
