@@ -125,16 +125,22 @@ def history_copy(objects: list[models.Model], history_type: str) -> None:
         for name in ("history_date", "history_type", "history_user", "history_change_reason")
     )
     ids = [instance.pk for instance in objects]
+    # The records' own ids, for their many-to-many snapshots to name them by.
+    returning = ""
+    if history._history_m2m_fields and connection.features.can_return_columns_from_insert:
+        returning = f" RETURNING {quote(history._meta.pk.column)}"
     with connection.cursor() as cursor:
         for batch in chunked(ids, IDS_PER_STATEMENT):
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({columns}, {extra}) "
                 f"SELECT {columns}, %s, %s, %s, NULL FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
+                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})"
+                f"{returning}",
                 [date, history_type, user.pk if user else None, *batch],
             )
+            records = [record for (record,) in cursor.fetchall()] if returning else None
             for field in history._history_m2m_fields:
-                _copy_m2m(cursor, history, field, date, batch)
+                _copy_m2m(cursor, history, field, date, batch, records)
 
 
 def _connection():
@@ -143,15 +149,28 @@ def _connection():
     return connections[DEFAULT_DB_ALIAS]
 
 
-def _copy_m2m(cursor, history, field, date, ids) -> None:
+def _copy_m2m(cursor, history, field, date, ids, records=None) -> None:
     """The rows of ``field``'s through table for ``ids``, as the snapshot of the records just
-    written (the history records of ``ids`` dated ``date``)."""
+    written: the history records ``records`` (their ids), or if not given those of ``ids``
+    dated ``date``. By their ids it is two index lookups a row whatever the tables'
+    statistics; by date PostgreSQL once chose plans taking 5 to 9 s for one import's 5,000
+    agreements (0.1 to 0.2 s otherwise)."""
     quote = _connection().ops.quote_name
     snapshot = getattr(history, field.name).model
     through = field.remote_field.through
     own = through._meta.get_field(get_m2m_field_name(field)).column
     columns = [f.column for f in through._meta.concrete_fields]
     record = history._meta.get_field("history_id").column
+    if records is not None:
+        written, params = f"h.{quote(record)} IN ({', '.join(['%s'] * len(records))})", records
+    else:
+        written = (
+            f"h.{quote(history._meta.get_field('history_date').column)} = %s "
+            f"AND t.{quote(own)} IN ({', '.join(['%s'] * len(ids))})"
+        )
+        params = [date, *ids]
+    if not params:
+        return
     cursor.execute(
         f"INSERT INTO {quote(snapshot._meta.db_table)} "
         f"({', '.join(quote(column) for column in columns)}, "
@@ -160,9 +179,8 @@ def _copy_m2m(cursor, history, field, date, ids) -> None:
         f"FROM {quote(through._meta.db_table)} t "
         f"JOIN {quote(history._meta.db_table)} h ON h.{quote(history._meta.get_field('id').column)}"
         f" = t.{quote(own)} "
-        f"WHERE h.{quote(history._meta.get_field('history_date').column)} = %s "
-        f"AND t.{quote(own)} IN ({', '.join(['%s'] * len(ids))})",
-        [date, *ids],
+        f"WHERE {written}",
+        params,
     )
 
 
