@@ -45,6 +45,8 @@ AGREEMENT_FIELDS = [
 ROLES = frozenset(AgreementParty.Role.values)
 # What writing a changed agreement saves (a column left out of the file keeps its value).
 WRITTEN_FIELDS = list(dict.fromkeys([*AGREEMENT_FIELDS, "date", "date_precision"]))
+# Titles looked up in one query (a parameter each, of SQLite's 32,766).
+TITLES_PER_QUERY = 10000
 DATE_FORMATS = {
     re.compile(r"^\d{4}-\d{2}-\d{2}$"): Agreement.DatePrecision.DAY,
     re.compile(r"^\d{4}-\d{2}$"): Agreement.DatePrecision.MONTH,
@@ -151,8 +153,12 @@ class AgreementImporter(CsvImporter):
         # The parties and citations of the chunk's agreements to update, by agreement.
         self.parties_of: dict[int, list[AgreementParty]] = defaultdict(list)
         self.citations_of: dict[int, list[AgreementSource]] = defaultdict(list)
-        # (title, date) -> the agreements that have them, for the chunk's new rows.
+        # (title, date) -> the agreements that have them, for the file's new rows: read once
+        # and kept up to date with what the import writes, or read again (``stale``) after
+        # the database refused a row.
         self.same: dict[tuple[str, datetime.date | None], list[Agreement]] = {}
+        self.new_titles: set[str] = set()
+        self.same_stale = False
 
     # Reading a chunk ---------------------------------------------------------------------
 
@@ -168,7 +174,10 @@ class AgreementImporter(CsvImporter):
 
     def start(self, rows):
         # What the chunks look up, read for the whole file: a few queries in all.
-        self.load_names([row.values for row in rows if not row.error])
+        rows = [row.values for row in rows if not row.error]
+        self.load_names(rows)
+        self.new_titles = {row["title"] for row in rows if not row.get("id")}
+        self.load_same()
 
     def load_names(self, rows: list[dict[str, str]]) -> None:
         """The organizations, clusters and news items the rows name, unless read before."""
@@ -186,10 +195,17 @@ class AgreementImporter(CsvImporter):
 
     def prepare(self, rows):
         super().prepare(rows)
-        titles = {row["title"] for row in rows if not row.get("id")}
-        self.same = defaultdict(list)
-        for agreement in Agreement.objects.filter(title__in=titles).order_by("pk"):
-            self.same[(agreement.title, agreement.date)].append(agreement)
+        if self.same_stale:
+            self.load_same()
+
+    def load_same(self) -> None:
+        """The agreements holding the titles of the file's new rows, by title and date (a
+        query for all: one a chunk took 0.17 s of the 5,000 rows' import on PostgreSQL)."""
+        self.same, self.same_stale = defaultdict(list), False
+        for batch in chunked(sorted(self.new_titles), TITLES_PER_QUERY):
+            found = Agreement.objects.filter(title__in=batch).only("title", "date")
+            for agreement in found.order_by("pk"):
+                self.same[(agreement.title, agreement.date)].append(agreement)
 
     def load_clusters(self, names: set[str]) -> None:
         for batch in chunked(sorted(names - set(self.clusters)), 2000):
@@ -404,6 +420,8 @@ class AgreementImporter(CsvImporter):
         for same in self.same.values():
             if agreement in same:
                 same.remove(agreement)
+        # An agreement the row would have changed keeps its title and date: read them again.
+        self.same_stale = True
 
 
 def agreements_import(

@@ -4,10 +4,10 @@ same refusals as row by row, and the history saving one by one wrote."""
 import re
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from agreements.imports import agreements_import
+from agreements.imports import AgreementImporter, agreements_import
 from agreements.models import Agreement, AgreementParty
 from bionet.lib.csv import CsvImporter
 from tests.csv_helpers import csv_bytes
@@ -112,7 +112,11 @@ def test_it_updates_200_agreements_in_about_the_queries_of_100(directory):
     assert list(agreement.sources.values_list("title", flat=True)) == ["기사 4"]
 
 
-def test_a_title_and_date_on_two_new_rows_of_one_chunk_are_refused_on_the_second(directory):
+@pytest.mark.parametrize("chunk_size", [500, 1])  # one chunk, two chunks
+def test_a_title_and_date_on_two_new_rows_are_refused_on_the_second(
+    directory, chunk_size, monkeypatch
+):
+    monkeypatch.setattr(CsvImporter, "chunk_size", chunk_size)
     _, news = directory
     rows = agreement_rows(news, 2)
     rows[1][1], rows[1][3] = rows[0][1], rows[0][3]
@@ -129,19 +133,48 @@ def test_a_title_and_date_on_two_new_rows_of_one_chunk_are_refused_on_the_second
     assert not Agreement.objects.exists()
 
 
+def renamed_then_new(news):
+    """An agreement, and a file whose first row renames it and whose second is a new
+    agreement of its old title and date."""
+    existing = AgreementFactory(title="협약 0", date="2024-01-01", date_precision="month")
+    rows = agreement_rows(news, 1, ids={0: existing.pk})
+    rows[0][1] = "바뀐 협약"
+    return existing, csv_bytes(HEADER, *rows, *agreement_rows(news, 1))
+
+
 @pytest.mark.parametrize("chunk_size", [500, 1])
 def test_an_agreement_renamed_by_an_earlier_row_no_longer_blocks_its_old_title(
     directory, chunk_size, monkeypatch
 ):
     monkeypatch.setattr(CsvImporter, "chunk_size", chunk_size)
     _, news = directory
-    existing = AgreementFactory(title="협약 0", date="2024-01-01", date_precision="month")
-    rows = agreement_rows(news, 1, ids={0: existing.pk})
-    rows[0][1] = "바뀐 협약"
-    rows += agreement_rows(news, 1)
-    report = agreements_import(data=csv_bytes(HEADER, *rows), commit=True)
+    existing, data = renamed_then_new(news)
+    report = agreements_import(data=data, commit=True)
     assert [row.outcome for row in report.rows] == ["updated", "new"]
     assert Agreement.objects.filter(title="협약 0").exclude(pk=existing.pk).exists()
+
+
+def test_a_rename_the_database_refuses_still_blocks_the_old_title_on_later_rows(
+    directory, monkeypatch
+):
+    monkeypatch.setattr(CsvImporter, "chunk_size", 1)
+    write = AgreementImporter.write
+
+    def refuse_the_rename(self, rows):
+        if any(row.writes["agreement"].title == "바뀐 협약" for row in rows):
+            raise IntegrityError("refused")
+        write(self, rows)
+
+    monkeypatch.setattr(AgreementImporter, "write", refuse_the_rename)
+    _, news = directory
+    existing, data = renamed_then_new(news)
+    report = agreements_import(data=data, commit=True)
+    assert [(row.outcome, str(row.reason)) for row in report.rows] == [
+        ("error", "duplicate"),
+        ("error", "duplicate"),
+    ]
+    assert f"(id {existing.pk})" in report.rows[1].detail
+    assert list(Agreement.objects.values_list("title", flat=True)) == ["협약 0"]
 
 
 def test_history_has_each_agreement_with_its_sources_and_its_parties_comings_and_goings(
