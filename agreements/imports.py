@@ -380,8 +380,7 @@ class AgreementImporter(CsvImporter):
         bulk_delete_with_history([p for entry in entries for p in entry["parties_deleted"]])
         added = [party for entry in entries for party in entry["parties_added"]]
         if added:
-            bulk_create(added)
-            history_copy(added, "+")
+            bulk_create(added, history=True)
         citations = [citation for entry in entries for citation in entry["citations_deleted"]]
         if citations:
             AgreementSource.objects.filter(pk__in=[c.pk for c in citations]).delete()

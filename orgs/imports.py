@@ -523,8 +523,7 @@ class OrganizationImporter(CsvImporter):
             for entry in ready:
                 self.link(entry["organization"])
             created = [entry["organization"] for entry in ready]
-            bulk_create(created)
-            history_copy(created, "+")
+            bulk_create(created, history=True)
             waiting = [entry for entry in waiting if entry["organization"].pk is None]
         updated = [entry for entry in entries if not entry["created"] and entry["fields"]]
         if updated:
@@ -553,8 +552,7 @@ class OrganizationImporter(CsvImporter):
         bulk_delete_with_history([alias for entry in entries for alias in entry["deleted"]])
         added = [alias for entry in entries for alias in entry["added"]]
         if added:
-            bulk_create(added)
-            history_copy(added, "+")
+            bulk_create(added, history=True)
         for entry in entries:
             organization = entry["organization"]
             organization._loaded_slug = organization.slug
