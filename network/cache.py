@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import networkx as nx
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
@@ -148,6 +147,7 @@ def analysed(
     prepare=None,
     on_miss=None,
     affordable=None,
+    counted_as=None,
 ) -> Analysis:
     """``compute()`` for the data's ``version``, cached; when the network of ``agreements``
     is too large to analyse while a visitor waits, ``prepare()`` queues its analysis (once,
@@ -156,17 +156,20 @@ def analysed(
     enough while this process's requests already run ``NETWORK_ANALYSES_PER_PROCESS``
     analyses.
 
-    ``affordable()`` is called before the network's parties are counted, ``on_miss()`` before
-    a computation in the request: the per-client budget, checked, then spent, which may
-    refuse either by raising (``prepare`` spends it when it queues new work). Concurrent
-    requests for one missing analysis compute it once (jobs.computed_once).
+    Whether the network is too large is counted once per version and ``counted_as`` (what
+    chooses ``agreements``, the same for every page and language; default ``key``).
+    ``affordable()`` is called before the parties are counted, ``on_miss()`` before a
+    computation in the request: the per-client budget, checked, then spent, which may refuse
+    either by raising (``prepare`` spends it when it queues new work). Concurrent requests
+    for one missing analysis compute it once (jobs.computed_once).
     """
     key = tuple(key)
     current_key = cache_key(name, (version, *key))
     found = cache.get(current_key)
     if found is not None:
         return Analysis(found[0], True, found[2])
-    if not _too_large(version, agreements, affordable):
+    counted_as = key if counted_as is None else tuple(counted_as)
+    if not _too_large(version, agreements, counted_as, affordable):
         if on_miss is not None:
             on_miss()
         try:
@@ -187,14 +190,6 @@ def analysed(
     if latest is None:
         return Analysis(None, False, None, preparing=prepare is not None)
     return Analysis(latest[0], False, latest[2], preparing=prepare is not None)
-
-
-def _sql(queryset) -> str:
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return "none"
-    return repr((sql, params))
 
 
 class ProcessBusy(Exception):
@@ -218,11 +213,10 @@ def _in_this_process(compute, *, wait: bool):
         _analyses_in_requests.release()
 
 
-def _too_large(version: str, agreements, affordable=None) -> bool:
-    """too_large_to_analyse_now(agreements), remembered for the data's version: for the
-    agreements selected, whichever page, view or language asks."""
-    selected = "all" if agreements is None else _sql(agreements)
-    verdict_key = cache_key("too-large", (version, selected))
+def _too_large(version: str, agreements, counted_as: tuple, affordable=None) -> bool:
+    """too_large_to_analyse_now(agreements), remembered for the data's version under
+    ``counted_as`` (what chooses the agreements)."""
+    verdict_key = cache_key("too-large", (version, *counted_as))
     verdict = cache.get(verdict_key)
     if verdict is None:
         if affordable is not None:
@@ -309,6 +303,7 @@ def network_page(
         version,
         lambda: network_summary(agreements, title=gettext("Collaboration network")),
         agreements=agreements,
+        counted_as=("selection", filters),
         prepare=prepare,
         on_miss=on_miss,
         affordable=affordable,

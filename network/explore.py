@@ -126,6 +126,7 @@ def network_graph(
         version,
         lambda: graph_data(load_network(agreements), title=gettext("Collaboration network")),
         agreements=agreements,
+        counted_as=("selection", filters),
         prepare=prepare,
         on_miss=on_miss,
         affordable=affordable,
