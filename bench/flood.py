@@ -14,7 +14,8 @@ uncached) before every other request. Before the flood the same page is timed al
 
 Reported (bench/results/flood.json and flood.md): the flood's requests by status (200 from
 the cache or a small analysis, 429 past the client's budget), how many analyses the worker
-ran, and the unrelated page's latency alone and during the flood.
+ran, and the unrelated page's latency alone, during ordinary traffic of the same 8
+connections (the site's pages), and during the flood.
 """
 
 import argparse
@@ -37,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 YEARS = range(2000, 2023)
 PROBE_INTERVAL = 0.25
+ORDINARY_PAGES = ["/", "/organizations/", "/agreements/", "/clusters/", "/news/"]
 
 
 def selections() -> list[str]:
@@ -62,6 +64,20 @@ def probe(port: int, path: str, database_url: str, until: float) -> list[dict]:
         turn += 1
         time.sleep(PROBE_INTERVAL)
     return samples
+
+
+def probed_under(port, unrelated, database_url, paths, seconds, work) -> tuple[dict, dict]:
+    """wrk over ``paths`` for ``seconds`` while the probe reads the unrelated page: wrk's
+    figures and the probe's."""
+    samples = []
+    until = time.perf_counter() + seconds
+    prober = threading.Thread(
+        target=lambda: samples.extend(probe(port, unrelated, database_url, until))
+    )
+    prober.start()
+    load = wrk(port, paths, seconds, [], work)
+    prober.join()
+    return load, figures(samples)
 
 
 def figures(samples: list[dict]) -> dict:
@@ -119,15 +135,14 @@ def measure(args, work: Path) -> dict:
         run["alone"] = figures(
             probe(port, unrelated, database_url, time.perf_counter() + args.seconds / 2)
         )
-        during = []
-        until = time.perf_counter() + args.seconds
-        prober = threading.Thread(
-            target=lambda: during.extend(probe(port, unrelated, database_url, until))
+        # The same probe while 8 connections browse ordinary pages: what "normal latency"
+        # is when the site is this busy with visitors, not with an attack.
+        run["traffic"], run["during_traffic"] = probed_under(
+            port, unrelated, database_url, ORDINARY_PAGES, args.seconds, work
         )
-        prober.start()
-        run["flood"] = wrk(port, selections(), args.seconds, [], work)
-        prober.join()
-        run["during"] = figures(during)
+        run["flood"], run["during_flood"] = probed_under(
+            port, unrelated, database_url, selections(), args.seconds, work
+        )
         run["analyses_queued"] = int(
             manage(
                 env,
@@ -146,8 +161,8 @@ def measure(args, work: Path) -> dict:
 
 
 def markdown(run: dict) -> str:
-    flood = run["flood"]
-    alone, during = run["alone"], run["during"]
+    flood, traffic = run["flood"], run["traffic"]
+    alone, during, busy = run["alone"], run["during_flood"], run["during_traffic"]
     return "\n".join(
         [
             "# The network flood",
@@ -157,15 +172,21 @@ def markdown(run: dict) -> str:
             f"({flood['requests_per_second']:,.1f}/s), by status {flood['statuses']}; the "
             f"worker was given {run['analyses_queued']} analyses. Server tracebacks: "
             f"{run['server_errors']}. Load average at the start {run['load_average']:.1f} "
-            "(2 cores, shared).",
+            "(2 cores).",
             "",
-            f"The unrelated page `{run['unrelated_page']}` (median / p99 / max ms):",
+            f"For comparison, ordinary traffic: wrk, 8 connections over "
+            f"{', '.join(ORDINARY_PAGES)}: {traffic['requests']:,} requests "
+            f"({traffic['requests_per_second']:,.1f}/s), by status {traffic['statuses']}.",
             "",
-            "| | alone | during the flood |",
-            "| --- | ---: | ---: |",
-            f"| after a write (rendered) | {_cell(alone['cold'])} | {_cell(during['cold'])} |",
+            f"The unrelated page `{run['unrelated_page']}`, asked every {PROBE_INTERVAL} s, "
+            "every other time after a write (median / p99 / max ms):",
+            "",
+            "| | alone | during ordinary traffic | during the flood |",
+            "| --- | ---: | ---: | ---: |",
+            f"| after a write (rendered) | {_cell(alone['cold'])} | {_cell(busy['cold'])} "
+            f"| {_cell(during['cold'])} |",
             f"| again (from the server's copy) | {_cell(alone['cached'])} "
-            f"| {_cell(during['cached'])} |",
+            f"| {_cell(busy['cached'])} | {_cell(during['cached'])} |",
             "",
             "Before (issue 17, the same probe with every selection analysed in the request): "
             "14 requests completed in 30 s and the page took 15.5 s instead of 20 ms.",

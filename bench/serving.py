@@ -12,8 +12,10 @@ they share) and measures, with wrk and a Python client on the same machine:
 1. the browsing mix of bench/pages.py (home, lists, search, detail pages), 8 connections,
    once every page has been served: requests/s and latency percentiles;
 2. cold pages: the first request of each page after a write (an UPDATE that bumps the data
-   version), against bench/results/pages.json's figures for the same page and size, measured
-   before pages were cached;
+   version); with --before, the same request to the code before pages were cached (a
+   checkout of it, served by its own scripts/serve_production.sh against the same database),
+   alternating write-and-request between the two servers so both meet the same machine;
+   without it, against bench/results/pages.json's figures for the same page and size;
 3. 304s: wrk asking for one page with its ETag;
 4. the whole network's GraphML, asked for once and written by the task worker: seconds until
    it is ready, the worker's peak resident memory, and the file downloaded in full (its
@@ -230,25 +232,61 @@ def measure_served(args, work, env, database_url, base_url, database, run) -> di
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    before_server = before_env = before_log = None
+    if args.before:
+        before_env = env | {
+            "PORT": str(free_port()),
+            "DJANGO_STATIC_ROOT": str(work / "before-static"),
+            "DJANGO_CACHE_URL": f"file://{work / 'before-cache'}",
+        }
+        before_log = work / "before.log"
+        before_server = subprocess.Popen(
+            ["scripts/serve_production.sh"],
+            cwd=args.before,
+            env=before_env,
+            stdout=before_log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_for(port, "/healthz", server, log)
         run["load_average"] = os.getloadavg()[0]
 
         # 2. Cold: the first request after a write, each page.
-        cold = {}
+        ports = {"now": port}
+        if before_server is not None:
+            ports["before"] = int(before_env["PORT"])
+            wait_for(ports["before"], "/", before_server, before_log)
+        samples = {(name, code): [] for name in THROUGHPUT_MIX for code in ports}
+        # Every answer after a write must be of the new version (a new ETag), not a copy.
+        etags, stale = set(), 0
         for name in THROUGHPUT_MIX:
-            samples = []
             for _ in range(COLD_REPEATS):
-                bump(database_url)
-                status, elapsed, answer = timed_get(port, paths[name])
-                if status != 200:
-                    raise RuntimeError(f"{paths[name]} answered {status}: {answer['body']!r}")
-                samples.append(elapsed)
-            cold[name] = median(samples)
+                for code, code_port in ports.items():
+                    bump(database_url)
+                    status, elapsed, answer = timed_get(code_port, paths[name])
+                    if status != 200:
+                        raise RuntimeError(f"{paths[name]} answered {status}: {answer['body']!r}")
+                    samples[name, code].append(elapsed)
+                    if code == "now":
+                        etag = answer["headers"].get("ETag")
+                        stale += etag in etags
+                        etags.add(etag)
+        run["cold_stale_answers"] = stale
         before = today(args.orgs)
         run["cold"] = {
-            name: {"ms": cold[name], "before_ms": before.get(name)} for name in THROUGHPUT_MIX
+            name: {
+                "ms": median(samples[name, "now"]),
+                "before_ms": median(samples[name, "before"])
+                if "before" in ports
+                else before.get(name),
+                "before_measured": "before" in ports,
+            }
+            for name in THROUGHPUT_MIX
         }
+        if before_server is not None:
+            stop(before_server)
+            before_server = None
         if args.cold_only:
             return run
 
@@ -311,6 +349,8 @@ def measure_served(args, work, env, database_url, base_url, database, run) -> di
         run["server_errors"] = len(errors)
     finally:
         stop(server)
+        if before_server is not None:
+            stop(before_server)
         if not (args.keep_database or args.reuse_database):
             postgres(base_url, f"DROP DATABASE IF EXISTS {database}")
     return run
@@ -339,11 +379,25 @@ def markdown(run: dict) -> str:
         "",
         "## The first request after a write",
         "",
-        "| page | now, ms (median of 5) | before, ms (pages.json) |",
-        "| --- | ---: | ---: |",
+        "| page | now, ms (median of 5) | before, ms | now / before |",
+        "| --- | ---: | ---: | ---: |",
     ]
     for name, figures in run["cold"].items():
-        lines.append(f"| {name} | {figures['ms']} | {figures['before_ms']} |")
+        ratio = round(figures["ms"] / figures["before_ms"], 2) if figures["before_ms"] else ""
+        lines.append(f"| {name} | {figures['ms']} | {figures['before_ms']} | {ratio} |")
+    lines.append("")
+    lines.append(
+        f"Answers after a write that were not of the new version: "
+        f"{run.get('cold_stale_answers', 'not checked')}."
+    )
+    measured_together = all(figures.get("before_measured") for figures in run["cold"].values())
+    lines += [
+        "",
+        "Before: the code before pages were cached, served beside it against the same database, "
+        "each write-and-request alternating between the two (median of 5 each)."
+        if measured_together
+        else "Before: bench/results/pages.json (the code before pages were cached, another run).",
+    ]
     lines += [
         "",
         "## 304 Not Modified",
@@ -380,6 +434,12 @@ def main():
         "--reuse-database",
         action="store_true",
         help="serve the database a --keep-database run left, without generating it",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of the code before pages were cached (with .venv), whose first "
+        "requests after a write are measured beside this code's",
     )
     parser.add_argument(
         "--cold-only",
