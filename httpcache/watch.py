@@ -98,11 +98,15 @@ class VersionWatch:
             self._wake = None
 
     def _listen_forever(self) -> None:
+        self._failing = False
         while not self._stopping.is_set():
             try:
                 self._listen()
             except Exception:
-                logger.warning("Watching the data version failed; retrying.", exc_info=True)
+                # Said once per outage, not every second while the database is down.
+                if not self._failing:
+                    logger.warning("Watching the data version failed; retrying.", exc_info=True)
+                self._failing = True
                 self._stopping.wait(RETRY_SECONDS)
             self._known = (None, 0.0)
             connection.close()
@@ -112,6 +116,7 @@ class VersionWatch:
         # the first read, so that no change after it goes unannounced.
         with connection.cursor() as cursor:
             cursor.execute(f"LISTEN {VERSION_CHANNEL}")
+        self._failing = False
         raw = connection.connection
         wake = self._wake[0]
         while not self._stopping.is_set():
