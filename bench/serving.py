@@ -281,6 +281,7 @@ def measure_served(args, work, env, database_url, base_url, database, run) -> di
                 if "before" in ports
                 else before.get(name),
                 "before_measured": "before" in ports,
+                "samples_ms": {code: samples[name, code] for code in ports},
             }
             for name in THROUGHPUT_MIX
         }
