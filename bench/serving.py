@@ -259,7 +259,7 @@ def measure_served(args, work, env, database_url, base_url, database, run) -> di
             wait_for(ports["before"], "/", before_server, before_log)
         samples = {(name, code): [] for name in THROUGHPUT_MIX for code in ports}
         # Every answer after a write must be of the new version (a new ETag), not a copy.
-        etags, stale = set(), 0
+        etags, stale = {timed_get(port, paths[THROUGHPUT_MIX[0]])[2]["headers"].get("ETag")}, 0
         for name in THROUGHPUT_MIX:
             for _ in range(COLD_REPEATS):
                 for code, code_port in ports.items():

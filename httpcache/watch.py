@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import select
+import selectors
 import threading
 import time
 
@@ -57,73 +57,95 @@ class VersionWatch:
         self._pid: int | None = None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._wake: tuple[int, int] | None = None
+        self._wake_write: int | None = None
 
     def current(self) -> DataVersion | None:
         """The version confirmed in the last ``trusted_seconds``, or None."""
-        self._ensure_listening()
+        try:
+            self._ensure_listening()
+        except (OSError, RuntimeError):
+            # No thread (out of file descriptors or threads): requests read the version.
+            logger.warning("Could not start watching the data version.", exc_info=True)
+            return None
         version, confirmed = self._known
         if version is None or time.monotonic() - confirmed > self.trusted_seconds:
             return None
         return version
 
+    def _listening(self) -> bool:
+        thread = self._thread
+        return thread is not None and thread.is_alive() and self._pid == os.getpid()
+
     def _ensure_listening(self) -> None:
         # A forked process (a gunicorn worker) has no thread of its parent's: start its own.
-        thread = self._thread
-        if thread is not None and thread.is_alive() and self._pid == os.getpid():
+        if self._listening():
             return
         with self._lock:
-            if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+            if self._listening():
                 return
             self._known = (None, 0.0)
             self._stopping.clear()
-            # Written to by stop(): wakes the thread from its wait for a notification. A
-            # pipe of its own, not one a forked process shares with its parent.
-            self._wake = os.pipe()
+            # Written to by stop(): wakes the thread from its wait for a notification. The
+            # thread's own pipe, closed by the thread when it ends.
+            wake_read, self._wake_write = os.pipe()
             self._pid = os.getpid()
             self._thread = threading.Thread(
-                target=self._listen_forever, name="bionet-version-watch", daemon=True
+                target=self._listen_forever,
+                args=(wake_read, self._wake_write),
+                name="bionet-version-watch",
+                daemon=True,
             )
             self._thread.start()
 
     def stop(self) -> None:
         """Stop listening and close the thread's connection (requests then read the version
         themselves until the next one starts it again)."""
-        self._stopping.set()
-        if self._thread is not None and self._wake is not None:
-            os.write(self._wake[1], b"x")
-            self._thread.join()
-            for end in self._wake:
-                os.close(end)
-            self._wake = None
+        with self._lock:
+            self._stopping.set()
+            if self._listening():
+                os.write(self._wake_write, b"x")
+                self._thread.join()
+            self._thread = None
 
-    def _listen_forever(self) -> None:
+    def _listen_forever(self, wake_read: int, wake_write: int) -> None:
         self._failing = False
-        while not self._stopping.is_set():
-            try:
-                self._listen()
-            except Exception:
-                # Said once per outage, not every second while the database is down.
-                if not self._failing:
-                    logger.warning("Watching the data version failed; retrying.", exc_info=True)
-                self._failing = True
-                self._stopping.wait(RETRY_SECONDS)
-            self._known = (None, 0.0)
-            connection.close()
+        try:
+            while not self._stopping.is_set():
+                try:
+                    self._listen(wake_read)
+                except Exception:
+                    # Said once per outage, not every second while the database is down.
+                    if not self._failing:
+                        logger.warning("Watching the data version failed; retrying.", exc_info=True)
+                    self._failing = True
+                    self._stopping.wait(RETRY_SECONDS)
+                finally:
+                    self._known = (None, 0.0)
+                    connection.close()
+        finally:
+            os.close(wake_read)
+            os.close(wake_write)
 
-    def _listen(self) -> None:
+    def _listen(self, wake_read: int) -> None:
         # This thread's own connection (Django's connections are per thread); LISTEN before
         # the first read, so that no change after it goes unannounced.
         with connection.cursor() as cursor:
             cursor.execute(f"LISTEN {VERSION_CHANNEL}")
         self._failing = False
         raw = connection.connection
-        wake = self._wake[0]
-        while not self._stopping.is_set():
-            self._known = (read_page_version(), time.monotonic())
-            select.select([raw, wake], [], [], self.refresh_seconds)
-            raw.poll()
-            raw.notifies.clear()
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(raw, selectors.EVENT_READ)
+            waiting.register(wake_read, selectors.EVENT_READ)
+            while not self._stopping.is_set():
+                raw.notifies.clear()
+                self._known = (read_page_version(), time.monotonic())
+                # A change announced while the version was read may have been received with
+                # the reading query's answer: then read again at once, without waiting.
+                raw.poll()
+                if raw.notifies:
+                    continue
+                waiting.select(self.refresh_seconds)
+                raw.poll()
 
 
 watch = VersionWatch()

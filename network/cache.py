@@ -128,13 +128,16 @@ class Analysis:
 
     ``value`` is None when the network was never analysed and is too large to analyse in
     the request; ``current`` is False when it was analysed before the data last changed.
-    ``preparing`` is True when a background task is analysing it now.
+    ``preparing`` is True when a background task is analysing it now; ``busy`` when it was
+    small enough to analyse in the request but left to the task because this process was
+    already analysing others.
     """
 
     value: object
     current: bool
     computed: datetime.datetime | None
     preparing: bool = False
+    busy: bool = False
 
 
 def analysed(
@@ -148,18 +151,20 @@ def analysed(
     on_miss=None,
     affordable=None,
     counted_as=None,
+    wait_for_slot=False,
 ) -> Analysis:
     """``compute()`` for the data's ``version``, cached; when the network of ``agreements``
     is too large to analyse while a visitor waits, ``prepare()`` queues its analysis (once,
     however many ask) and the latest result computed for ``key`` (by an earlier request, a
     task or ``manage.py analyse_network``) is answered meanwhile. So is a network small
     enough while this process's requests already run ``NETWORK_ANALYSES_PER_PROCESS``
-    analyses.
+    analyses (``busy``), unless ``wait_for_slot`` (or there is no ``prepare``): then the
+    request waits for one.
 
     Whether the network is too large is counted once per version and ``counted_as`` (what
     chooses ``agreements``, the same for every page and language; default ``key``).
-    ``affordable()`` is called before the parties are counted, ``on_miss()`` before a
-    computation in the request: the per-client budget, checked, then spent, which may refuse
+    ``affordable()`` is called before the parties are counted, ``on_miss()`` by the request
+    about to compute: the per-client budget, checked, then spent, which may refuse
     either by raising (``prepare`` spends it when it queues new work). Concurrent requests
     for one missing analysis compute it once (jobs.computed_once).
     """
@@ -168,18 +173,25 @@ def analysed(
     found = cache.get(current_key)
     if found is not None:
         return Analysis(found[0], True, found[2])
-    counted_as = key if counted_as is None else tuple(counted_as)
+    counted_as = (name, *key) if counted_as is None else tuple(counted_as)
+    busy = False
     if not _too_large(version, agreements, counted_as, affordable):
-        if on_miss is not None:
-            on_miss()
+
+        def compute_here():
+            # The budget is spent by the request that computes, once it may.
+            if not _analyses_in_requests.acquire(blocking=wait_for_slot or prepare is None):
+                raise ProcessBusy
+            try:
+                if on_miss is not None:
+                    on_miss()
+                return store(name, key, version, compute())
+            finally:
+                _analyses_in_requests.release()
+
         try:
-            found = computed_once(
-                current_key,
-                lambda: store(name, key, version, _in_this_process(compute, wait=not prepare)),
-                timeout=None,
-            )
+            found = computed_once(current_key, compute_here, timeout=None)
         except ProcessBusy:
-            pass  # left to the worker, as a large network is
+            busy = True  # left to the worker, as a large network is
         else:
             return Analysis(found[0], True, found[2])
     latest = cache.get(cache_key(f"{name}:latest", key))
@@ -188,8 +200,8 @@ def analysed(
     if prepare is not None:
         prepare()
     if latest is None:
-        return Analysis(None, False, None, preparing=prepare is not None)
-    return Analysis(latest[0], False, latest[2], preparing=prepare is not None)
+        return Analysis(None, False, None, preparing=prepare is not None, busy=busy)
+    return Analysis(latest[0], False, latest[2], preparing=prepare is not None, busy=busy)
 
 
 class ProcessBusy(Exception):
@@ -200,17 +212,6 @@ class ProcessBusy(Exception):
 # slowing every other request of its process; a burst of uncached selections would take all
 # of a process's threads. Past this many at once, the worker analyses them.
 _analyses_in_requests = threading.BoundedSemaphore(settings.NETWORK_ANALYSES_PER_PROCESS)
-
-
-def _in_this_process(compute, *, wait: bool):
-    """``compute()``, once one of this process's analysis slots is free; ProcessBusy when
-    none is and ``wait`` is False."""
-    if not _analyses_in_requests.acquire(blocking=wait):
-        raise ProcessBusy
-    try:
-        return compute()
-    finally:
-        _analyses_in_requests.release()
 
 
 def _too_large(version: str, agreements, counted_as: tuple, affordable=None) -> bool:
@@ -283,8 +284,15 @@ def whole_network_ranks(version: str | None = None, *, prepare=None) -> Analysis
     """The whole network's ranks for the data's ``version`` (default: read it), cached; or,
     for a network too large to analyse in a request, the latest ranks computed (and
     ``prepare()`` queues a new analysis)."""
+    # Organization pages show these ranks: a small network's are worth waiting a moment
+    # for, rather than the delayed whole-network analysis prepare() schedules.
     return analysed(
-        "ranks", (), version or data_version(), compute_whole_network_ranks, prepare=prepare
+        "ranks",
+        (),
+        version or data_version(),
+        compute_whole_network_ranks,
+        prepare=prepare,
+        wait_for_slot=True,
     )
 
 

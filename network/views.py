@@ -126,6 +126,7 @@ def network(request):
         analysis_current=analysis.current,
         analysis_computed=analysis.computed,
         analysis_preparing=analysis.preparing,
+        analysis_busy=analysis.busy,
         party_limit=settings.NETWORK_PARTIES_PER_REQUEST,
     )
     if analysis.value is not None:
@@ -187,7 +188,8 @@ def network_graph(request):
     :func:`network.explore.graph_data`), plus ``current`` and ``computed`` as on the page.
 
     Takes the page's filters and answers 400 with the refused ones under ``errors``. A
-    network too large to analyse now and never analysed has no nodes and ``too_large``.
+    network too large to analyse now and never analysed has no nodes and ``too_large``; one
+    left to the worker because this process was analysing others, no nodes and ``preparing``.
     """
     filterset, _query = _filtered(request)
     if refused(filterset):
@@ -203,7 +205,10 @@ def network_graph(request):
     )
     if analysis.value is None:
         response = _graph_response(
-            {"nodes": [], "edges": []}, too_large=True, current=False, preparing=True
+            {"nodes": [], "edges": []},
+            too_large=not analysis.busy,
+            current=False,
+            preparing=True,
         )
     else:
         response = _graph_response(

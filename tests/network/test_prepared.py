@@ -201,8 +201,9 @@ def test_a_client_past_its_budget_is_refused_before_its_selection_is_counted(
 
 
 def test_a_small_network_is_left_to_the_worker_while_the_process_analyses_another(
-    client, run_tasks
+    client, run_tasks, settings
 ):
+    settings.UNCACHED_WORK_PER_CLIENT = "1/minute"  # spent once for it, by the task queued
     first, second = OrganizationFactory.create_batch(2)
     agreement = AgreementFactory(kind="mou", date="2024-05-01", date_precision="day")
     for organization in (first, second):
@@ -210,8 +211,12 @@ def test_a_small_network_is_left_to_the_worker_while_the_process_analyses_anothe
     url = reverse("network:network")
     with analyses_slots_taken():
         response = client.get(url)
-    assert "백그라운드에서 분석하고 있습니다" in response.content.decode()
+        graph = client.get(reverse("network:network_graph")).json()
+    page = response.content.decode()
+    assert "많은 네트워크를 분석하고 있어" in page  # "many networks are being analysed"
+    assert "5000" not in page  # not said to be too large
     assert response["Cache-Control"] == "no-store"
+    assert graph["preparing"] and not graph["too_large"]
     assert queued() == [("network.tasks.analyse_network", "READY")]
 
     run_tasks()
