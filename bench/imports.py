@@ -23,7 +23,6 @@ bench/results/imports.md is written again from every run recorded there.
 """
 
 import argparse
-import csv
 import datetime
 import io
 import json
@@ -31,58 +30,35 @@ import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from databases import migrated_database  # noqa: E402
+
+from tests.csv_helpers import AGREEMENT_COLUMNS, ORGANIZATION_COLUMNS, csv_bytes  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 SEED = 7
 
-ORG_HEADER = ["id", "slug", "name_ko", "name_en", "aliases", "kind", "region", "parent"]
-AGREEMENT_HEADER = [
-    "id",
-    "title",
-    "kind",
-    "date",
-    "date_precision",
-    "cluster",
-    "parties",
-    "sources",
-]
 KINDS = ["university", "hospital", "research_institute", "public_agency", "company"]
 REGIONS = ["seoul", "gyeonggi", "incheon", "daejeon", "busan"]
 
 
 def setup_database():
-    workdir = None
-    if not os.environ.get("DATABASE_URL"):
-        workdir = tempfile.TemporaryDirectory(prefix="bionet-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir.name}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bionet.settings")
-    import django
-
-    django.setup()
+    workdir = migrated_database()
     from django.core.management import call_command
 
     from orgs.models import Organization
 
-    call_command("migrate", verbosity=0)
     if Organization.objects.exists():
         sys.exit("The database already holds organizations: give the benchmark an empty one.")
     started = time.perf_counter()
     call_command("generate_synthetic", orgs=2000, agreements=20000, seed=SEED, stdout=io.StringIO())
     print(f"generate_synthetic: {time.perf_counter() - started:.1f} s")
     return workdir
-
-
-def csv_bytes(header, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
 
 
 def organization_rows(count: int, run: int = 0) -> list[list[str]]:
@@ -192,13 +168,16 @@ def run(organizations: int, agreements: int, run: int) -> dict:
     figures = {}
     rows = organization_rows(organizations, run)
     figures["organizations, new"] = timed(
-        "organizations, new", organizations_import, csv_bytes(ORG_HEADER, rows), organizations
+        "organizations, new",
+        organizations_import,
+        csv_bytes(ORGANIZATION_COLUMNS, *rows),
+        organizations,
     )
-    data = csv_bytes(ORG_HEADER, updated_organization_rows(rows))
+    data = csv_bytes(ORGANIZATION_COLUMNS, *updated_organization_rows(rows))
     figures["organizations, update"] = timed(
         "organizations, update", organizations_import, data, organizations
     )
-    data = csv_bytes(AGREEMENT_HEADER, agreement_rows(agreements, organizations, run))
+    data = csv_bytes(AGREEMENT_COLUMNS, *agreement_rows(agreements, organizations, run))
     figures["agreements, new"] = timed("agreements, new", agreements_import, data, agreements)
     return figures
 

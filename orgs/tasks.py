@@ -16,16 +16,7 @@ def write_organizations_export(query: list, base_url: str, language: str) -> str
 
 
 @task(takes_context=True)
-def import_organizations_csv(
-    context: TaskContext, path: str, *, commit, ignore_ids, publish, user_id, language
-) -> dict:
-    return import_file(
-        organizations_import,
-        context.task_result.id,
-        path,
-        commit=commit,
-        ignore_ids=ignore_ids,
-        publish=publish,
-        user_id=user_id,
-        language=language,
-    )
+def import_organizations_csv(context: TaskContext, path: str, **options) -> dict:
+    """The uploaded file at ``path`` imported; ``options`` as jobs.uploads.import_file takes
+    them."""
+    return import_file(organizations_import, context.task_result.id, path, **options)

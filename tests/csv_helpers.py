@@ -2,6 +2,19 @@ import codecs
 import csv
 import io
 
+# The columns of the curators' import files, every one filled (docs/csv.md).
+ORGANIZATION_COLUMNS = ["id", "slug", "name_ko", "name_en", "aliases", "kind", "region", "parent"]
+AGREEMENT_COLUMNS = [
+    "id",
+    "title",
+    "kind",
+    "date",
+    "date_precision",
+    "cluster",
+    "parties",
+    "sources",
+]
+
 
 def csv_rows(response) -> list[list[str]]:
     """The rows of a streamed CSV response, header first; it must start with a UTF-8 BOM."""

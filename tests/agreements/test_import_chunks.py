@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from agreements.imports import AgreementImporter, agreements_import
 from agreements.models import Agreement, AgreementParty
 from bionet.lib.csv import CsvImporter
-from tests.csv_helpers import csv_bytes
+from tests.csv_helpers import AGREEMENT_COLUMNS, csv_bytes
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -21,8 +21,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
-
-HEADER = ["id", "title", "kind", "date", "date_precision", "cluster", "parties", "sources"]
 
 
 @pytest.fixture
@@ -70,7 +68,7 @@ def agreement_rows(news, count, *, start=0, ids=None):
 
 def queries_to_import(rows) -> int:
     with CaptureQueriesContext(connection) as queries:
-        report = agreements_import(data=csv_bytes(HEADER, *rows), commit=True)
+        report = agreements_import(data=csv_bytes(AGREEMENT_COLUMNS, *rows), commit=True)
     assert not report.errors, report.errors[:3]
     return len(queries)
 
@@ -96,7 +94,7 @@ def test_it_imports_200_new_agreements_in_about_the_queries_of_100(directory):
 
 def test_it_updates_200_agreements_in_about_the_queries_of_100(directory):
     _, news = directory
-    agreements_import(data=csv_bytes(HEADER, *agreement_rows(news, 300)), commit=True)
+    agreements_import(data=csv_bytes(AGREEMENT_COLUMNS, *agreement_rows(news, 300)), commit=True)
     ids = {int(title.split()[1]): pk for pk, title in Agreement.objects.values_list("pk", "title")}
     # Each moves to the next news item and swaps its parties for others.
     rows = agreement_rows(news, 300, start=0, ids=ids)
@@ -120,7 +118,7 @@ def test_a_title_and_date_on_two_new_rows_are_refused_on_the_second(
     _, news = directory
     rows = agreement_rows(news, 2)
     rows[1][1], rows[1][3] = rows[0][1], rows[0][3]
-    report = agreements_import(data=csv_bytes(HEADER, *rows), commit=True)
+    report = agreements_import(data=csv_bytes(AGREEMENT_COLUMNS, *rows), commit=True)
     assert [(row.outcome, str(row.reason)) for row in report.rows] == [
         ("new", ""),
         ("error", "duplicate"),
@@ -139,7 +137,7 @@ def renamed_then_new(news):
     existing = AgreementFactory(title="협약 0", date="2024-01-01", date_precision="month")
     rows = agreement_rows(news, 1, ids={0: existing.pk})
     rows[0][1] = "바뀐 협약"
-    return existing, csv_bytes(HEADER, *rows, *agreement_rows(news, 1))
+    return existing, csv_bytes(AGREEMENT_COLUMNS, *rows, *agreement_rows(news, 1))
 
 
 @pytest.mark.parametrize("chunk_size", [500, 1])
@@ -197,7 +195,7 @@ def test_history_has_each_agreement_with_its_sources_and_its_parties_comings_and
         ],
         agreement_rows(news, 1)[0],
     ]
-    report = agreements_import(data=csv_bytes(HEADER, *rows), commit=True)
+    report = agreements_import(data=csv_bytes(AGREEMENT_COLUMNS, *rows), commit=True)
     assert [row.outcome for row in report.rows] == ["updated", "new"]
     latest = agreement.history.first()
     assert latest.history_type == "~"

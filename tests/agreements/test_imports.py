@@ -16,6 +16,8 @@ from clusters.models import Cluster
 from news.models import NewsItem
 from orgs.imports import organizations_import
 from orgs.models import Organization, OrganizationName
+from tests.csv_helpers import AGREEMENT_COLUMNS as AGREEMENT_HEADER
+from tests.csv_helpers import ORGANIZATION_COLUMNS as ORG_HEADER
 from tests.csv_helpers import csv_bytes
 from tests.factories import (
     AgreementFactory,
@@ -28,18 +30,6 @@ from tests.factories import (
 
 # Row reasons and file errors are checked in their English wording.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
-
-ORG_HEADER = ["id", "slug", "name_ko", "name_en", "aliases", "kind", "region", "parent"]
-AGREEMENT_HEADER = [
-    "id",
-    "title",
-    "kind",
-    "date",
-    "date_precision",
-    "cluster",
-    "parties",
-    "sources",
-]
 
 
 def org_row(slug, name_ko, *, id="", name_en="", aliases="", kind="hospital", parent=""):

@@ -7,10 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from orgs.models import Organization
+from tests.csv_helpers import ORGANIZATION_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "id,slug,name_ko,name_en,aliases,kind,region,parent\n"
+HEADER = ",".join(ORGANIZATION_COLUMNS) + "\n"
 ROWS = (
     ",first-institute,첫째연구소,First Institute,,research_institute,,\n"
     ",second-institute,둘째연구소,Second Institute,,research_institute,,\n"
