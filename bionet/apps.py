@@ -6,8 +6,13 @@ from django.utils.translation import gettext_lazy as _
 class BionetConfig(AppConfig):
     """The project package as an app, for its management commands."""
 
+    # Chosen by name: this module holds the django-axes config too.
+    default = True
     name = "bionet"
     verbose_name = "Bionet"
+
+    def ready(self):
+        from .lib import lookups  # noqa: F401  registers __any_of
 
 
 class AxesConfig(axes.apps.AppConfig):

@@ -97,18 +97,21 @@ def _take_saved_relations(objects: list[models.Model]) -> None:
     for field in opts.concrete_fields:
         if not field.is_relation:
             continue
-        target = field.target_field.attname
+        target, attname, cache_name = field.target_field.attname, field.attname, field.cache_name
         for instance in objects:
-            related = field.get_cached_value(instance, default=None)
+            related = instance._state.fields_cache.get(cache_name)
             if not related:
                 continue
             if related.pk is None:
                 # Refused as Django refuses it (its message, its cache clean-up).
                 instance._prepare_related_fields_for_save(operation_name="bulk_create")
-            if getattr(instance, field.attname) in field.empty_values:
-                setattr(instance, field.name, related)
-            if getattr(related, target) != getattr(instance, field.attname):
-                field.delete_cached_value(instance)
+            value = getattr(related, target)
+            if getattr(instance, attname) in field.empty_values:
+                # What assigning the related object does, without its descriptor's checks
+                # (a tenth of the work of inserting 5,000 agreements' parties): the id.
+                instance.__dict__[attname] = value
+            elif value != getattr(instance, attname):
+                del instance._state.fields_cache[cache_name]
 
 
 # Fields whose database value is the attribute itself when it is None or of this type:
