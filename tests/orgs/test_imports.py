@@ -158,6 +158,52 @@ def test_parents_on_earlier_and_later_rows_and_in_other_chunks_are_linked(chunks
     }
 
 
+def test_a_parent_on_a_later_row_of_the_chunk_is_in_the_first_history_record():
+    data = csv_bytes(
+        HEADER,
+        row("ewha-mc", "이화여자대학교 의료원", parent="ewha"),
+        row("ewha", "이화여자대학교", kind="university"),
+    )
+    report = organizations_import(data=data, commit=True)
+    assert [row.outcome for row in report.rows] == ["new", "new"]
+    ewha = Organization.objects.get(slug="ewha")
+    medical = Organization.objects.get(slug="ewha-mc")
+    assert [(record.history_type, record.parent_id) for record in medical.history.all()] == [
+        ("+", ewha.pk)
+    ]
+
+
+def test_a_parent_on_a_later_row_is_linked_when_its_chunk_is_written_row_by_row(monkeypatch):
+    """A row the database refuses makes its chunk be written again a row at a time: the row
+    naming a later row as its parent is then created before its parent, and linked after."""
+    prepare = OrganizationImporter.prepare
+    finish = OrganizationImporter.finish
+    parents = {}
+
+    def prepare_then_someone_saves(self, rows):
+        prepare(self, rows)
+        if not Organization.objects.filter(slug="kribb").exists():
+            OrganizationFactory(slug="kribb", name_ko="먼저 저장된 기관")
+
+    def finish_then_look(self):
+        outcomes = finish(self)
+        organizations = Organization.objects.filter(slug__startswith="ewha")
+        parents.update(organizations.values_list("slug", "parent__slug"))
+        return outcomes
+
+    monkeypatch.setattr(OrganizationImporter, "prepare", prepare_then_someone_saves)
+    monkeypatch.setattr(OrganizationImporter, "finish", finish_then_look)
+    data = csv_bytes(
+        HEADER,
+        row("ewha-mc", "이화여자대학교 의료원", parent="ewha"),
+        row("kribb", "한국생명공학연구원"),
+        row("ewha", "이화여자대학교", kind="university"),
+    )
+    report = organizations_import(data=data, commit=False)
+    assert outcomes(report) == [(2, "new", ""), (3, "error", "duplicate"), (4, "new", "")]
+    assert parents == {"ewha-mc": "ewha", "ewha": None}
+
+
 def test_a_parent_that_would_make_a_loop_is_refused_on_the_row_closing_it(small_chunks):
     university = OrganizationFactory(slug="univ", name_ko="대학교")
     hospital = OrganizationFactory(slug="hosp", name_ko="대학병원", parent=university)
