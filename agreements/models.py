@@ -282,6 +282,8 @@ class Agreement(BilingualNamed, ReviewedModel, TimestampedModel):
         help_text=_("How the date was worked out, e.g. the year taken from the publication date."),
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
+    # No index of its own: agreements_agr_cluster_idx (cluster, kind, date) finds a cluster's
+    # agreements.
     cluster = models.ForeignKey(
         Cluster,
         verbose_name=_("cluster"),
@@ -289,6 +291,7 @@ class Agreement(BilingualNamed, ReviewedModel, TimestampedModel):
         null=True,
         blank=True,
         related_name="agreements",
+        db_index=False,
     )
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("In the directory's own words, in Korean.")
@@ -489,8 +492,14 @@ class AgreementParty(models.Model):
 
     Role = PartyRole
 
+    # No index of its own: the unique (agreement, organization, role) index finds an
+    # agreement's parties, and one index fewer is less to write for every party.
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="parties"
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="parties",
+        db_index=False,
     )
     organization = models.ForeignKey(
         Organization,

@@ -1,4 +1,5 @@
-"""Migration operations that only PostgreSQL runs; SQLite migrates past them unchanged."""
+"""Migration operations the apps share: some only PostgreSQL runs (SQLite migrates past them
+unchanged), and indexes dropped by name."""
 
 from django.db import migrations
 
@@ -28,4 +29,21 @@ def trigram_index(name: str, table: str, column: str) -> tuple[str, str]:
         f'CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER("{column}"::text) '
         "gin_trgm_ops)",
         f"DROP INDEX IF EXISTS {name}",
+    )
+
+
+def without_own_index(
+    *, model_name: str, name: str, field, index: str, table: str, column: str
+) -> migrations.SeparateDatabaseAndState:
+    """The foreign key ``name`` becomes ``field`` (``db_index=False``: another index's leading
+    column serves its lookups), its index ``index`` dropped by name on either database.
+    Django's AlterField would rebuild the whole table on SQLite, taking its triggers with it,
+    and drop and check again the foreign key on PostgreSQL."""
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
+        database_operations=[
+            migrations.RunSQL(
+                f"DROP INDEX IF EXISTS {index}", f"CREATE INDEX {index} ON {table} ({column})"
+            )
+        ],
     )
