@@ -594,14 +594,12 @@ class OrganizationImporter(CsvImporter):
                 break
             if id(organization) not in new or id(organization) in self.links:
                 continue
-            named = self.names.named(name)
-            if len(named) != 1:
-                continue
             try:
-                self.check_ancestry(organization, named[0])
-            except ValidationError:
+                parent = self.names.get(name)
+                self.check_ancestry(organization, parent)
+            except (RowError, ValidationError):
                 continue
-            self.links[id(organization)] = named[0]
+            self.links[id(organization)] = parent
 
     def parent_is_saved(self, organization: Organization) -> bool:
         parent = self.links.get(id(organization))

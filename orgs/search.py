@@ -15,6 +15,7 @@ import re
 from django.db import models
 from django.db.models import BooleanField, F, Func, Value
 
+from bionet.lib.lookups import array_literal
 from bionet.lib.text import normalize
 
 
@@ -76,16 +77,6 @@ def query_grams(query: str) -> str:
     return " ".join(sorted(_token(gram) for gram in grams))
 
 
-def array_literal(words: str) -> str:
-    """PostgreSQL's text form of the array of the words of ``words``: '{"4e00","4e00-ac00"}'.
-
-    Sent as one string, which the column's type reads: psycopg2 sends a list as
-    ``ARRAY['4e00', '4e00-ac00', ...]``, a constant per gram (about a hundred an
-    organization) for it to quote and for the server to parse."""
-    items = words.replace("\\", "\\\\").replace('"', '\\"').split()
-    return '{"' + '","'.join(items) + '"}' if items else "{}"
-
-
 class GramsField(models.TextField):
     """Grams separated by spaces; stored as a ``text[]`` on PostgreSQL, for its GIN index.
 
@@ -100,7 +91,10 @@ class GramsField(models.TextField):
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if connection.vendor == "postgresql" and isinstance(value, str):
-            return array_literal(value)
+            # One array literal, which the column's type reads: psycopg2 sends a list as
+            # ARRAY['4e00', '4e00-ac00', ...], a constant per gram (about a hundred an
+            # organization) for it to quote and for the server to parse.
+            return array_literal(value.split())
         return super().get_db_prep_value(value, connection, prepared)
 
     def get_placeholder(self, value, compiler, connection):

@@ -41,10 +41,9 @@ class AnyOf(In):
         array_type = self.array_type(connection)
         if array_type is None:
             return super().as_sql(compiler, connection)
-        # In.process_rhs raises EmptyResultSet on no values, as ``__in`` does.
-        if not any(value is not None for value in self.rhs):
-            return super().as_sql(compiler, connection)
         values = [value for value in self.rhs if value is not None]
+        if not values:  # In raises EmptyResultSet, as ``__in`` does
+            return super().as_sql(compiler, connection)
         lhs, params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s::{array_type}[])", [*params, array_literal(values)]
 
