@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
 
 from httpcache.middleware import public
 
 from . import views
 from .forms import AdminLoginForm
 from .lib.languages import language_patterns
+from .lib.views import read_only
 from .sitemaps import SectionConverter, sitemaps
 
 register_converter(SectionConverter, "sitemap_section")
@@ -30,13 +30,13 @@ urlpatterns = [
         # directory.
         path(
             "sitemap.xml",
-            require_safe(sitemap_views.index),
+            read_only(sitemap_views.index),
             {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
             name="sitemap",
         ),
         path(
             "sitemap-<sitemap_section:section>.xml",
-            require_safe(sitemap_views.sitemap),
+            read_only(sitemap_views.sitemap),
             {"sitemaps": sitemaps},
             name="sitemap_section",
         ),

@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
 
 from agreements.models import Agreement, with_agreement_counts
 from clusters.models import Cluster
@@ -14,6 +13,7 @@ from orgs.models import Organization
 
 from .forms import SearchForm
 from .lib.error_pages import error_page
+from .lib.views import read_only
 from .middleware import DATABASE_UNAVAILABLE_ERRORS, service_unavailable_response
 
 LATEST_AGREEMENTS = 6
@@ -36,7 +36,7 @@ SEARCH_NEWS_COUNTED = 1000
 set_language = csrf_exempt(i18n.set_language)
 
 
-@require_safe
+@read_only
 def home(request: HttpRequest) -> HttpResponse:
     """What the directory is, its counts, its clusters and latest agreements.
 
@@ -66,7 +66,7 @@ def directory_counts() -> dict[str, int]:
     }
 
 
-@require_safe
+@read_only
 def search(request: HttpRequest) -> HttpResponse:
     """Organizations (by any name or alias), clusters and agreements matching ``?q=``.
 
@@ -113,7 +113,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "search.html", context)
 
 
-@require_safe
+@read_only
 def site_map(request: HttpRequest) -> HttpResponse:
     """The directory's sections and every cluster, for people (sitemap.xml is for crawlers).
 

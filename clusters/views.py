@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from agreements.models import Agreement, with_agreement_counts
-from bionet.lib.views import DirectoryListView
+from bionet.lib.views import DirectoryListView, ReadOnlyMixin
 from network.partials import cluster_context
 from news.models import NewsItem
 
@@ -52,13 +52,11 @@ class ClusterListView(DirectoryListView):
         return context
 
 
-class ClusterDetailView(DetailView):
+class ClusterDetailView(ReadOnlyMixin, DetailView):
     """One cluster: operator, members by kind, its agreements as a timeline, sources.
 
     Template: clusters/cluster_detail.html.
     """
-
-    http_method_names = ["get", "head"]
 
     def get_queryset(self):
         return Cluster.objects.for_detail(members=MEMBERSHIPS_SHOWN)

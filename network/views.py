@@ -16,12 +16,12 @@ from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
 
 from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
 from bionet.lib.csv import invalid_filters_response
 from bionet.lib.filters import bind_filters, refused
+from bionet.lib.views import read_only
 from clusters.models import Cluster
 from jobs.budget import OverBudget, ensure_affordable, over_budget_response, spender
 from jobs.files import file_response, prepared_file
@@ -87,7 +87,7 @@ def _filter_fields(filterset):
     return [filterset.form[name] for name in NETWORK_FILTERS]
 
 
-@require_safe
+@read_only
 @_answers_429_over_budget
 def network(request):
     """The network of the filtered agreements, drawn and ranked.
@@ -144,7 +144,7 @@ def network(request):
     return response
 
 
-@require_safe
+@read_only
 def organization_network(request, slug):
     """An organization's ego network, one or two steps out (``?steps=2``), and its ranks.
 
@@ -162,7 +162,7 @@ def organization_network(request, slug):
     return render(request, "network/organization.html", context)
 
 
-@require_safe
+@read_only
 def cluster_network(request, slug):
     """The network among a cluster's operator and members.
 
@@ -180,7 +180,7 @@ def _graph_response(data: dict, **extra) -> JsonResponse:
     return JsonResponse({**data, **extra}, json_dumps_params={"ensure_ascii": False})
 
 
-@require_safe
+@read_only
 @_answers_429_over_budget
 def network_graph(request):
     """The network of the filtered agreements as JSON, for the interactive view of
@@ -222,7 +222,7 @@ def network_graph(request):
     return response
 
 
-@require_safe
+@read_only
 def organization_network_graph(request, slug):
     """An organization's ego network as JSON (``?steps=2`` for partners of partners), for
     the interactive view on its pages; a former address redirects like the page's."""
@@ -239,7 +239,7 @@ def organization_network_graph(request, slug):
     )
 
 
-@require_safe
+@read_only
 def cluster_network_graph(request, slug):
     """The network among a cluster's operator and members as JSON, for the interactive view
     on its pages."""
@@ -267,7 +267,7 @@ class OrganizationPairForm(forms.Form):
         return cleaned_data
 
 
-@require_safe
+@read_only
 @_answers_429_over_budget
 def network_path(request):
     """How are these two connected? The shortest chains of agreements between two
@@ -391,14 +391,14 @@ def _with_query(url: str, request) -> str:
     return f"{url}?{query}" if query else url
 
 
-@require_safe
+@read_only
 @_answers_429_over_budget
 def network_graphml(request):
     """The filtered network as GraphML (for Cytoscape, Gephi, yEd)."""
     return _network_file(request, "graphml")
 
 
-@require_safe
+@read_only
 @_answers_429_over_budget
 def network_gexf(request):
     """The filtered network as GEXF (for Gephi)."""

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from agreements.models import with_agreement_counts
-from bionet.lib.views import DirectoryListView
+from bionet.lib.views import DirectoryListView, ReadOnlyMixin
 
 from .filters import NewsItemFilterSet
 from .models import NewsItem
@@ -22,13 +22,12 @@ class NewsItemListView(DirectoryListView):
         return with_agreement_counts(NewsItem.objects.for_list())
 
 
-class NewsItemDetailView(DetailView):
+class NewsItemDetailView(ReadOnlyMixin, DetailView):
     """One news item: metadata, main text, the agreements citing it.
 
     Template: news/newsitem_detail.html.
     """
 
-    http_method_names = ["get", "head"]
     model = NewsItem
 
     def get_context_data(self, **kwargs):

@@ -1,11 +1,10 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from agreements.models import Agreement, AgreementParty, with_agreement_counts
-from bionet.lib.views import DirectoryListView
+from bionet.lib.views import DirectoryListView, ReadOnlyMixin, read_only
 from jobs.downloads import export_response
 from network.partials import ego_context
 from news.models import NewsItem
@@ -39,13 +38,11 @@ class OrganizationListView(DirectoryListView):
         return with_agreement_counts(Organization.objects.published().for_list())
 
 
-class OrganizationDetailView(DetailView):
+class OrganizationDetailView(ReadOnlyMixin, DetailView):
     """One organization: names, place in the hierarchy, clusters, agreements, partners, sources.
 
     Template: orgs/organization_detail.html.
     """
-
-    http_method_names = ["get", "head"]
 
     def get_queryset(self):
         return Organization.objects.published().for_detail()
@@ -79,7 +76,7 @@ class OrganizationDetailView(DetailView):
         )
 
 
-@require_safe
+@read_only
 def organization_export(request: HttpRequest) -> HttpResponse:
     """organizations.csv: the organizations the list shows for the same filters (see
     jobs.downloads: streamed, or written by a task when large)."""

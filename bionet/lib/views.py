@@ -1,10 +1,32 @@
 from django.http import Http404
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
 from .text import ascii_int
 
 
-class DirectoryListView(FilterView):
+def read_only(view):
+    """``require_safe(view)``: GET and HEAD, and 405 with ``Allow`` for any other method.
+
+    Exempt from the CSRF check, which would otherwise refuse a POST, PUT or DELETE without a
+    token with a 403 before the view could say which methods it takes. A view that answers
+    only GET and HEAD changes nothing a forged request could abuse."""
+    return csrf_exempt(require_safe(view))
+
+
+class ReadOnlyMixin:
+    """``read_only`` for a class-based view: GET and HEAD, 405 for anything else."""
+
+    http_method_names = ["get", "head"]
+
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DirectoryListView(ReadOnlyMixin, FilterView):
     """A filtered, ordered, paginated list page: 25 rows by default, ``?per_page=`` up to 100.
 
     An invalid filter value leaves the page empty and the form shows the error; a page number
@@ -12,7 +34,6 @@ class DirectoryListView(FilterView):
     number in ASCII digits is ignored. Read only: GET and HEAD, 405 for anything else.
     """
 
-    http_method_names = ["get", "head"]
     page_title = ""
     paginate_by = 25
     max_paginate_by = 100
